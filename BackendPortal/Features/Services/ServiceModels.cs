@@ -1,0 +1,100 @@
+namespace BackendPortal.Features.Services;
+
+/// <summary>A service as the API and the pages show it. <c>Owner</c> is the owner team's slug.</summary>
+public sealed record ServiceDetails(
+    string Slug,
+    string Name,
+    string? Description,
+    string Owner,
+    string OwnerName,
+    string Lifecycle,
+    int Tier,
+    IReadOnlyList<string> Languages,
+    string? Framework,
+    string? RepositoryUrl,
+    string? RunbookUrl,
+    IReadOnlyList<string> Tags,
+    DateTime CreatedAt,
+    string CreatedBy,
+    DateTime UpdatedAt,
+    string UpdatedBy,
+    Guid Version)
+{
+    public string ETag => $"\"{Version:N}\"";
+}
+
+/// <summary>What a caller sends to create or replace a service.</summary>
+public sealed class ServiceInput
+{
+    public string? Slug { get; set; }
+    public string? Name { get; set; }
+    public string? Description { get; set; }
+    public string? Owner { get; set; }
+    public string? Lifecycle { get; set; }
+    public int? Tier { get; set; }
+    public List<string>? Languages { get; set; }
+    public string? Framework { get; set; }
+    public string? RepositoryUrl { get; set; }
+    public string? RunbookUrl { get; set; }
+    public List<string>? Tags { get; set; }
+
+    public static ServiceInput From(ServiceDetails s) => new()
+    {
+        Slug = s.Slug,
+        Name = s.Name,
+        Description = s.Description,
+        Owner = s.Owner,
+        Lifecycle = s.Lifecycle,
+        Tier = s.Tier,
+        Languages = [.. s.Languages],
+        Framework = s.Framework,
+        RepositoryUrl = s.RepositoryUrl,
+        RunbookUrl = s.RunbookUrl,
+        Tags = [.. s.Tags],
+    };
+}
+
+public sealed record ServiceFilter(string? Q = null, string? Owner = null, string? Lifecycle = null, string? Language = null);
+
+public enum ServiceSort
+{
+    Slug,
+    Name,
+    Owner,
+    Lifecycle,
+    Tier,
+    UpdatedAt,
+}
+
+public static class LifecycleNames
+{
+    public static readonly IReadOnlyList<string> All = ["experimental", "production", "deprecated"];
+
+    public static string ToApi(Lifecycle lifecycle) => lifecycle.ToString().ToLowerInvariant();
+
+    public static Lifecycle? Parse(string? value) =>
+        Enum.TryParse<Lifecycle>(value?.Trim(), ignoreCase: true, out var l) && Enum.IsDefined(l) && !int.TryParse(value, out _) ? l : null;
+}
+
+public static class KnownLanguages
+{
+    public static readonly IReadOnlyList<string> All =
+        ["C#", "C++", "Elixir", "Go", "Java", "JavaScript", "Kotlin", "PHP", "Python", "Ruby", "Rust", "Scala", "SQL", "Swift", "TypeScript"];
+
+    /// <summary>Known languages get one spelling so filters match ("java" and "Java" are one language).</summary>
+    public static string Canonical(string language)
+    {
+        var trimmed = language.Trim();
+        var lower = trimmed.ToLowerInvariant();
+        var alias = lower switch
+        {
+            "csharp" or "c sharp" or "dotnet" => "C#",
+            "golang" => "Go",
+            "js" or "node" or "nodejs" => "JavaScript",
+            "ts" => "TypeScript",
+            "cpp" => "C++",
+            _ => null,
+        };
+        return alias ?? All.FirstOrDefault(l => string.Equals(l, trimmed, StringComparison.OrdinalIgnoreCase)) ?? trimmed;
+    }
+}
