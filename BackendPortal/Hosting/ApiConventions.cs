@@ -9,8 +9,10 @@ public static class ApiConventions
 {
     public const long MaxJsonBodyBytes = 1024 * 1024;
 
-    public static bool IsApiRequest(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/openapi");
+    public static bool IsApiRequest(HttpRequest request) => IsApiPath(request.Path);
+
+    public static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi");
 
     /// <summary>Reads If-Match for a replacing PUT: missing is 428, unreadable is 400, a stale one surfaces later as 412.</summary>
     public static Guid RequireIfMatch(HttpRequest request)

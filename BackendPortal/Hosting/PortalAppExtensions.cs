@@ -11,7 +11,13 @@ public static class PortalAppExtensions
 {
     public static WebApplication MapBackendPortal(this WebApplication app)
     {
-        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            CreateScopeForErrors = true,
+            // A refused request is an answer, not a fault: keep the error log for real failures.
+            SuppressDiagnosticsCallback = ctx => ctx.Exception is PortalException or BadHttpRequestException,
+        });
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
@@ -26,8 +32,9 @@ public static class PortalAppExtensions
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapAdditionalIdentityEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().Add(RequireSignInUnlessStated);
+        // Sign-out and passkey registration need a user; the passkey sign-in options say AllowAnonymous themselves.
+        app.MapAdditionalIdentityEndpoints().RequireAuthorization();
 
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/readyz", async (IDbContextFactory<AppDbContext> dbs, CancellationToken ct) =>
@@ -50,5 +57,21 @@ public static class PortalAppExtensions
         api.MapServicesApi();
         api.MapTeamsApi();
         return app;
+    }
+
+    /// <summary>
+    /// Pages name their own rule (a page without one fails the authorization matrix test). The
+    /// framework's endpoints beside them (the _blazor hub, opaque redirects) get sign-in stated
+    /// explicitly, the same rule the fallback policy would give them.
+    /// </summary>
+    private static void RequireSignInUnlessStated(EndpointBuilder endpoint)
+    {
+        var metadata = endpoint.Metadata;
+        if (!metadata.OfType<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>().Any()
+            && !metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()
+            && !metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+        {
+            metadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute());
+        }
     }
 }

@@ -33,6 +33,8 @@ public static class PortalBuilderExtensions
 
         services.AddProblemDetails();
         services.AddExceptionHandler<PortalExceptionHandler>();
+        // Unreadable JSON reaches PortalExceptionHandler, which names the problem (and its line and position) in every environment.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "BackendPortal API";

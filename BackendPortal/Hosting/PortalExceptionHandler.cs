@@ -9,7 +9,9 @@ public sealed class PortalExceptionHandler(IProblemDetailsService problems, ILog
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (!ApiConventions.IsApiRequest(http.Request))
+        // The middleware has already pointed the request at /Error; the feature keeps the original path.
+        var path = http.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? http.Request.Path;
+        if (!ApiConventions.IsApiPath(path))
         {
             return false;
         }

@@ -20,6 +20,7 @@ public sealed record ServiceDetails(
     string UpdatedBy,
     Guid Version)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"{Version:N}\"";
 }
 

@@ -12,6 +12,7 @@ public sealed record TeamDetails(
     string UpdatedBy,
     Guid Version)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"{Version:N}\"";
 }
 

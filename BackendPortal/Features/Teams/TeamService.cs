@@ -57,7 +57,7 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         {
             return false;
         }
-        if (actor.IsAdmin)
+        if (actor.Roles.Contains(Roles.Admin))
         {
             return true;
         }
