@@ -11,8 +11,9 @@ public static class ApiConventions
 
     public static bool IsApiRequest(HttpRequest request) => IsApiPath(request.Path);
 
+    /// <summary>Machine callers: status codes and problem details, never redirects or HTML. The API reference is a page.</summary>
     public static bool IsApiPath(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi");
+        (path.StartsWithSegments("/api") && !path.StartsWithSegments(ApiReferenceExtensions.Path)) || path.StartsWithSegments("/openapi");
 
     /// <summary>Reads If-Match for a replacing PUT: missing is 428, unreadable is 400, a stale one surfaces later as 412.</summary>
     public static Guid RequireIfMatch(HttpRequest request)

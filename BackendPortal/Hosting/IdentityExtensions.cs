@@ -89,7 +89,7 @@ public static class IdentityExtensions
 
     private static Task ApiOrRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
-        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/openapi"))
+        if (ApiConventions.IsApiRequest(ctx.Request))
         {
             ctx.Response.StatusCode = status;
         }

@@ -13,6 +13,10 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = Filtered(db, filter);
+        if (!string.IsNullOrWhiteSpace(filter.Q))
+        {
+            return await ListMatchingTextAsync(db, query, page, ct);
+        }
         var total = await query.CountAsync(ct);
         if (page.After is { } after)
         {
@@ -21,6 +25,28 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         var rows = await query.OrderBy(s => s.SlugKey).Take(page.Limit + 1).Select(Project).ToListAsync(ct);
         var next = rows.Count > page.Limit ? PageRequest.EncodeCursor(Slug.Key(rows[page.Limit - 1].Slug)) : null;
         return new Page<ServiceDetails>(rows.Take(page.Limit).ToList(), next, total);
+    }
+
+    /// <summary>
+    /// LIKE '%text%' cannot use an index, so SQLite reads every row whatever the query says. One scan
+    /// that returns only keys gives both the total and the page. Asking SQLite for the page in slug
+    /// order instead makes it walk the slug index and fetch rows one by one until it has a page, which
+    /// is several times slower than a plain scan when the matches are few or late in the alphabet.
+    /// </summary>
+    private static async Task<Page<ServiceDetails>> ListMatchingTextAsync(
+        AppDbContext db, IQueryable<Service> query, PageRequest page, CancellationToken ct)
+    {
+        var matches = await query.Select(s => new { s.Id, s.SlugKey }).ToListAsync(ct);
+        // Slug keys are lower-case ASCII, so ordinal order is SQLite's BINARY order (the cursor's order).
+        matches.Sort((a, b) => string.CompareOrdinal(a.SlugKey, b.SlugKey));
+        var window = matches
+            .Where(m => page.After is null || string.CompareOrdinal(m.SlugKey, page.After) > 0)
+            .Take(page.Limit + 1)
+            .ToList();
+        var ids = window.Take(page.Limit).Select(m => m.Id).ToList();
+        var rows = await db.Services.AsNoTracking().Where(s => ids.Contains(s.Id)).OrderBy(s => s.SlugKey).Select(Project).ToListAsync(ct);
+        var next = window.Count > page.Limit ? PageRequest.EncodeCursor(window[page.Limit - 1].SlugKey) : null;
+        return new Page<ServiceDetails>(rows, next, matches.Count);
     }
 
     public async Task<GridPage<ServiceDetails>> QueryAsync(
@@ -169,8 +195,9 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
     public async Task<IReadOnlyList<string>> LanguagesInUseAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var used = await db.Services.SelectMany(s => s.Languages).Distinct().ToListAsync(ct);
-        return [.. used.Union(KnownLanguages.All).Order(StringComparer.OrdinalIgnoreCase)];
+        // SQLite cannot flatten a JSON column in SQL (no APPLY), so the short lists are merged here.
+        var lists = await db.Services.AsNoTracking().Select(s => s.Languages).ToListAsync(ct);
+        return [.. lists.SelectMany(l => l).Union(KnownLanguages.All, StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)];
     }
 
     private static IQueryable<Service> Filtered(AppDbContext db, ServiceFilter filter)

@@ -1,6 +1,4 @@
-using BackendPortal.Data;
-
-namespace BackendPortal;
+namespace BackendPortal.Data;
 
 public class SlugTests
 {
