@@ -96,12 +96,11 @@ public static class AccessTable
         ["/services/{Slug}/edit"] = (PageExpect.CatalogWriters, "editing needs the write-catalog policy; a non-owner engineer gets the page with its refusal"),
         ["/Account/Manage/RenamePasskey/{Id}"] = (PageExpect.SignedIn("redirect:/Account/Manage/Passkeys"), "an unknown passkey id goes back to the passkey list"),
         ["/Account/Manage/SetPassword"] = (PageExpect.SignedIn("redirect:/Account/Manage/ChangePassword"), "these users have a password already"),
-        // Template pages that throw (500 through /Error) when opened without the 2FA state they expect.
-        // Reported to the UI owner; a fix (redirect to sign-in or the 2FA page) changes these rows.
-        ["/Account/LoginWith2fa"] = (PageExpect.All("500"), "template: throws without a two-factor sign-in in progress"),
-        ["/Account/LoginWithRecoveryCode"] = (PageExpect.All("500"), "template: throws without a two-factor sign-in in progress"),
-        ["/Account/Manage/Disable2fa"] = (PageExpect.SignedIn("500"), "template: throws when 2FA is not enabled"),
-        ["/Account/Manage/GenerateRecoveryCodes"] = (PageExpect.SignedIn("500"), "template: throws when 2FA is not enabled"),
+        // Without the two-factor state they need, these pages send the user where that state starts.
+        ["/Account/LoginWith2fa"] = (PageExpect.All("login"), "no password step in progress: start at sign-in"),
+        ["/Account/LoginWithRecoveryCode"] = (PageExpect.All("login"), "no password step in progress: start at sign-in"),
+        ["/Account/Manage/Disable2fa"] = (PageExpect.SignedIn("redirect:/Account/Manage/TwoFactorAuthentication"), "2FA is off for these users"),
+        ["/Account/Manage/GenerateRecoveryCodes"] = (PageExpect.SignedIn("redirect:/Account/Manage/TwoFactorAuthentication"), "2FA is off for these users"),
     };
 
     public static PageExpect PageExpectFor(string pattern) =>

@@ -23,9 +23,9 @@ public static class PortalAppExtensions
             app.UseHsts();
         }
         // API callers get problem details for bare error statuses; browsers get the portal's not-found page.
+        // The inner one answers API callers first (its body makes the outer one stand aside).
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseWhen(ctx => ApiConventions.IsApiRequest(ctx.Request), a => a.UseStatusCodePages());
-        app.UseWhen(ctx => !ApiConventions.IsApiRequest(ctx.Request),
-            a => a.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 
         app.UseAuthentication();
         app.UseAuthorization();

@@ -106,11 +106,11 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         }
         if (await db.Services.AnyAsync(s => s.SlugKey == service.SlugKey, ct))
         {
-            throw new ConflictException($"A service with the slug '{service.Slug}' already exists (slugs are compared ignoring case).");
+            throw new ConflictException(Duplicate(service.Slug));
         }
         service.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.Services.Add(service);
-        await SaveUniqueAsync(db, service.Slug, ct);
+        await db.SaveCatalogChangesAsync(service, $"Service '{service.Slug}'", Duplicate(service.Slug), ct);
         return await GetAsync(service.Slug, ct);
     }
 
@@ -129,10 +129,7 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         {
             throw new ForbiddenException($"Only members of the owner team (or admins) can change '{service.Slug}'.");
         }
-        if (expectedVersion is { } expected && expected != service.Version)
-        {
-            throw new ConcurrencyConflictException($"Service '{service.Slug}'", service.UpdatedBy, service.UpdatedAt, service.ETag);
-        }
+        service.ThrowIfChangedSince(expectedVersion, $"Service '{service.Slug}'");
         var readVersion = service.Version;
         var ownerId = await ApplyAsync(db, service, input, ct);
         if (!await CatalogAccess.CanEditForTeamAsync(db, actor, ownerId, ct))
@@ -141,19 +138,11 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         }
         if (service.SlugKey != key && await db.Services.AnyAsync(s => s.SlugKey == service.SlugKey && s.Id != service.Id, ct))
         {
-            throw new ConflictException($"A service with the slug '{service.Slug}' already exists (slugs are compared ignoring case).");
+            throw new ConflictException(Duplicate(service.Slug));
         }
         service.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.Entry(service).Property(s => s.Version).OriginalValue = readVersion;
-        try
-        {
-            await SaveUniqueAsync(db, service.Slug, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            var current = await GetAsync(slug, ct);
-            throw new ConcurrencyConflictException($"Service '{current.Slug}'", current.UpdatedBy, current.UpdatedAt, current.ETag);
-        }
+        await db.SaveCatalogChangesAsync(service, $"Service '{service.Slug}'", Duplicate(service.Slug), ct);
         return await GetAsync(service.Slug, ct);
     }
 
@@ -168,10 +157,7 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         {
             throw new ForbiddenException($"Only members of the owner team (or admins) can delete '{service.Slug}'.");
         }
-        if (expectedVersion is { } expected && expected != service.Version)
-        {
-            throw new ConcurrencyConflictException($"Service '{service.Slug}'", service.UpdatedBy, service.UpdatedAt, service.ETag);
-        }
+        service.ThrowIfChangedSince(expectedVersion, $"Service '{service.Slug}'");
         db.Services.Remove(service);
         await db.SaveChangesAsync(ct);
     }
@@ -293,15 +279,6 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         return ownerId.Value;
     }
 
-    private static async Task SaveUniqueAsync(AppDbContext db, string slug, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
-        {
-            throw new ConflictException($"A service with the slug '{slug}' already exists (slugs are compared ignoring case).");
-        }
-    }
+    private static string Duplicate(string slug) =>
+        $"A service with the slug '{slug}' already exists (slugs are compared ignoring case).";
 }

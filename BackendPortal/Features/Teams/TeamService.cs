@@ -91,11 +91,11 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         }
         if (await db.Teams.AnyAsync(t => t.SlugKey == team.SlugKey, ct))
         {
-            throw new ConflictException($"A team with the slug '{team.Slug}' already exists (slugs are compared ignoring case).");
+            throw new ConflictException(Duplicate(team.Slug));
         }
         team.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.Teams.Add(team);
-        await SaveUniqueAsync(db, team.Slug, ct);
+        await db.SaveCatalogChangesAsync(team, $"Team '{team.Slug}'", Duplicate(team.Slug), ct);
         return await GetAsync(team.Slug, ct);
     }
 
@@ -111,27 +111,16 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         var key = Slug.Key(slug);
         var team = await db.Teams.Include(t => t.Members).FirstOrDefaultAsync(t => t.SlugKey == key, ct)
             ?? throw new NotFoundException($"Team '{slug}'");
-        if (expectedVersion is { } expected && expected != team.Version)
-        {
-            throw new ConcurrencyConflictException($"Team '{team.Slug}'", team.UpdatedBy, team.UpdatedAt, team.ETag);
-        }
+        team.ThrowIfChangedSince(expectedVersion, $"Team '{team.Slug}'");
         var readVersion = team.Version;
         await ApplyAsync(db, team, input, ct);
         if (team.SlugKey != key && await db.Teams.AnyAsync(t => t.SlugKey == team.SlugKey && t.Id != team.Id, ct))
         {
-            throw new ConflictException($"A team with the slug '{team.Slug}' already exists (slugs are compared ignoring case).");
+            throw new ConflictException(Duplicate(team.Slug));
         }
         team.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.Entry(team).Property(t => t.Version).OriginalValue = readVersion;
-        try
-        {
-            await SaveUniqueAsync(db, team.Slug, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            var current = await GetAsync(slug, ct);
-            throw new ConcurrencyConflictException($"Team '{current.Slug}'", current.UpdatedBy, current.UpdatedAt, current.ETag);
-        }
+        await db.SaveCatalogChangesAsync(team, $"Team '{team.Slug}'", Duplicate(team.Slug), ct);
         return await GetAsync(team.Slug, ct);
     }
 
@@ -145,10 +134,7 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         var key = Slug.Key(slug);
         var team = await db.Teams.FirstOrDefaultAsync(t => t.SlugKey == key, ct)
             ?? throw new NotFoundException($"Team '{slug}'");
-        if (expectedVersion is { } expected && expected != team.Version)
-        {
-            throw new ConcurrencyConflictException($"Team '{team.Slug}'", team.UpdatedBy, team.UpdatedAt, team.ETag);
-        }
+        team.ThrowIfChangedSince(expectedVersion, $"Team '{team.Slug}'");
         var owned = await db.Services.CountAsync(s => s.OwnerTeamId == team.Id, ct);
         if (owned > 0)
         {
@@ -287,15 +273,6 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         }
     }
 
-    private static async Task SaveUniqueAsync(AppDbContext db, string slug, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
-        {
-            throw new ConflictException($"A team with the slug '{slug}' already exists (slugs are compared ignoring case).");
-        }
-    }
+    private static string Duplicate(string slug) =>
+        $"A team with the slug '{slug}' already exists (slugs are compared ignoring case).";
 }
