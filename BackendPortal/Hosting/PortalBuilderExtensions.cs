@@ -1,10 +1,10 @@
 using BackendPortal.Features.Demo;
+using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Setup;
 using BackendPortal.Features.Teams;
 using BackendPortal.Features.Tokens;
 using BackendPortal.Features.Users;
-using BackendPortal.Features.Profile;
 using Microsoft.AspNetCore.Http.Features;
 using MudBlazor.Services;
 

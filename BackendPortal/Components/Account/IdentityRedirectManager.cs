@@ -1,6 +1,6 @@
+using BackendPortal.Data;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
-using BackendPortal.Data;
 
 namespace BackendPortal.Components.Account;
 

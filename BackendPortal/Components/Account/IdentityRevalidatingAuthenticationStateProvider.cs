@@ -1,9 +1,9 @@
 using System.Security.Claims;
+using BackendPortal.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using BackendPortal.Data;
 
 namespace BackendPortal.Components.Account;
 
