@@ -1,5 +1,7 @@
+using BackendPortal.Features.Audit;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Services;
+using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Teams;
 using BackendPortal.Features.Tokens;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -15,6 +17,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Service> Services => Set<Service>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,7 +1,9 @@
 using BackendPortal.Components;
 using BackendPortal.Data;
+using BackendPortal.Features.Audit;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Teams;
+using BackendPortal.Features.Users;
 using BackendPortal.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,6 +13,7 @@ public static class PortalAppExtensions
 {
     public static WebApplication MapBackendPortal(this WebApplication app)
     {
+        app.UsePortalSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandlingPath = "/Error",
@@ -28,6 +31,7 @@ public static class PortalAppExtensions
         app.UseWhen(ctx => ApiConventions.IsApiRequest(ctx.Request), a => a.UseStatusCodePages());
 
         app.UseAuthentication();
+        app.UsePortalRateLimits();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -56,6 +60,8 @@ public static class PortalAppExtensions
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapServicesApi();
         api.MapTeamsApi();
+        api.MapUsersApi();
+        api.MapAuditApi();
         return app;
     }
 

@@ -1,6 +1,8 @@
+using BackendPortal.Features.Audit;
 using BackendPortal.Features.Demo;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
+using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Setup;
 using BackendPortal.Features.Teams;
 using BackendPortal.Features.Tokens;
@@ -51,6 +53,11 @@ public static class PortalBuilderExtensions
         services.AddScoped<SetupService>();
         services.AddScoped<ProfileService>();
         services.AddScoped<DemoSeeder>();
+
+        services.AddPortalRateLimits();
+        services.AddAudit();
+        services.AddUserAdministration();
+        services.AddSessions();
         return builder;
     }
 

@@ -1,0 +1,6 @@
+namespace BackendPortal.Features.Sessions;
+
+public static class SessionsRegistration
+{
+    public static IServiceCollection AddSessions(this IServiceCollection services) => services;
+}
