@@ -2,5 +2,5 @@ namespace BackendPortal.Features.Sessions;
 
 public static class SessionsRegistration
 {
-    public static IServiceCollection AddSessions(this IServiceCollection services) => services;
+    public static IServiceCollection AddSessions(this IServiceCollection services) => services.AddScoped<SessionService>();
 }
