@@ -43,6 +43,10 @@ public sealed class PortalServer : WebApplicationFactory<Program>
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(dataFolder, "portal.db")}",
             ["Demo:Seed"] = "false",
+            // A disabled user's open page must leave within seconds, not the production minute.
+            ["Security:RevalidationInterval"] = "00:00:05",
+            // Every browser signs in from 127.0.0.1.
+            ["RateLimits:SignInPerIpPerMinute"] = "10000",
         }));
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
     }

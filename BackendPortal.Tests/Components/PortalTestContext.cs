@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using BackendPortal.Data;
+using BackendPortal.Features.Audit;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
+using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Teams;
 using BackendPortal.Hosting;
 using BackendPortal.Security;
@@ -49,6 +51,14 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ServiceCatalogService>();
         Services.AddScoped<TeamService>();
         Services.AddScoped<ProfileService>();
+        Services.AddOptions<SecurityOptions>();
+        Services.AddSessions();
+        // The token service writes audit entries.
+        if (!Services.Any(d => d.ServiceType == typeof(AuditService)))
+        {
+            Services.AddAudit();
+        }
+        Services.AddScoped<Features.Tokens.TokenService>();
         Auth = AddAuthorization();
         // Last: it builds the renderer, after which no service can be added.
         SetRendererInfo(new RendererInfo("Server", true));

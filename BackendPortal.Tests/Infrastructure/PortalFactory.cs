@@ -42,6 +42,8 @@ public class PortalFactory : WebApplicationFactory<Program>
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Portal"] = $"Data Source={DatabasePath}",
             ["Demo:Seed"] = "false",
+            // Many tests sign in from the same (absent) client IP; rate-limit tests lower this again.
+            ["RateLimits:SignInPerIpPerMinute"] = "10000",
         };
         if (kestrel)
         {

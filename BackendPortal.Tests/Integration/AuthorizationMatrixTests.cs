@@ -82,7 +82,7 @@ public static class AccessTable
     public static readonly IReadOnlySet<string> PublicPages = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "/Account/Login", "/Account/LoginWith2fa", "/Account/LoginWithRecoveryCode", "/Account/Lockout",
-        "/Account/AccessDenied", "/Account/InvalidUser", "/setup", "/Error", "/not-found",
+        "/Account/AccessDenied", "/Account/InvalidUser", "/Account/SetInitialPassword", "/setup", "/Error", "/not-found",
     };
 
     /// <summary>
@@ -101,6 +101,12 @@ public static class AccessTable
         ["/Account/LoginWithRecoveryCode"] = (PageExpect.All("login"), "no password step in progress: start at sign-in"),
         ["/Account/Manage/Disable2fa"] = (PageExpect.SignedIn("redirect:/Account/Manage/TwoFactorAuthentication"), "2FA is off for these users"),
         ["/Account/Manage/GenerateRecoveryCodes"] = (PageExpect.SignedIn("redirect:/Account/Manage/TwoFactorAuthentication"), "2FA is off for these users"),
+        ["/admin/tokens"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "everyone's tokens are for admins"),
+        ["/profile/sessions"] = (PageExpect.SignedIn("200"), "every signed-in user sees their own sessions"),
+        ["/profile/tokens"] = (PageExpect.SignedIn("200"), "every signed-in user manages their own tokens"),
+        ["/admin"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "the admin overview is for admins"),
+        ["/admin/users"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "user administration is for admins"),
+        ["/admin/audit"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "the audit log is for admins"),
     };
 
     public static PageExpect PageExpectFor(string pattern) =>
@@ -133,6 +139,7 @@ public static class AccessTable
                 "slug" when path.Contains("/services", StringComparison.OrdinalIgnoreCase) => data.ServiceSlug,
                 "slug" when path.Contains("/teams", StringComparison.OrdinalIgnoreCase) => data.TeamSlug,
                 "documentname" => "v1",
+                "email" when path.Contains("/users", StringComparison.OrdinalIgnoreCase) => data.Users[Caller.Viewer].Email,
                 "id" when path.Contains("Passkey", StringComparison.OrdinalIgnoreCase) => "AAAA",
                 _ => throw new InvalidOperationException($"Route {pattern}: add a concrete value for {{{parameter.Name}}} in AccessTable.Concrete."),
             };
@@ -194,6 +201,23 @@ public static class AccessTable
         {
             var team = await data.NewTeamLedByOwnerAsync();
             return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/teams/{team.Slug}");
+        }),
+
+        // Audit log: admins only, read-only (there is no route that changes an entry).
+        new("GET", "/api/v1/audit/", Expect.AdminOnly(200), Get("/api/v1/audit/")),
+        new("GET", "/api/v1/audit/export.csv", Expect.AdminOnly(200), Get("/api/v1/audit/export.csv")),
+
+        // Users: admins only (policy Admin: role and the admin scope).
+        new("GET", "/api/v1/users/", Expect.AdminOnly(200), Get("/api/v1/users/")),
+        new("GET", "/api/v1/users/{email}", Expect.AdminOnly(200), Get("/api/v1/users/{email}")),
+        new("POST", "/api/v1/users/", Expect.AdminOnly(201), (_, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/users")
+        {
+            Content = JsonContent.Create(new { email = PortalFactory.Unique("invited") + "@example.com", roles = new[] { Roles.Viewer } }),
+        })),
+        new("PATCH", "/api/v1/users/{email}", Expect.AdminOnly(200), async (data, _) =>
+        {
+            var user = await data.Factory.CreateUserAsync(Roles.Viewer);
+            return new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/users/{Uri.EscapeDataString(user.Email)}") { Content = JsonContent.Create(new { locked = true }) };
         }),
     ];
 }

@@ -76,7 +76,8 @@ public sealed class ConfigurationTests
         await using var factory = new PortalFactory();
         var config = factory.Services.GetRequiredService<IConfiguration>();
         // Keys that only the root appsettings.json sets.
-        Assert.Equal("00:30:00", config["Security:RevalidationInterval"]);
+        Assert.Equal("*", config["AllowedHosts"]);
+        Assert.Equal("false", config["Demo:Seed"]);
         Assert.Equal("Warning", config["Logging:LogLevel:Microsoft.EntityFrameworkCore"]);
     }
 

@@ -1,5 +1,6 @@
 using BackendPortal.Components.Account;
 using BackendPortal.Data;
+using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Tokens;
 using BackendPortal.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -41,17 +42,38 @@ public static class IdentityExtensions
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.LoginPath = "/Account/Login";
             o.AccessDeniedPath = "/Account/AccessDenied";
-            o.SlidingExpiration = true;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.Events = new CookieAuthenticationEvents
             {
                 // The API answers with status codes, never with a redirect to an HTML page.
                 OnRedirectToLogin = ctx => ApiOrRedirect(ctx, StatusCodes.Status401Unauthorized),
                 OnRedirectToAccessDenied = ctx => ApiOrRedirect(ctx, StatusCodes.Status403Forbidden),
+                OnSigningIn = SessionCookieEvents.SigningInAsync,
+                OnSigningOut = SessionCookieEvents.SigningOutAsync,
+                OnValidatePrincipal = async ctx =>
+                {
+                    await SessionCookieEvents.ValidatePrincipalAsync(ctx);
+                    // Replacing Events drops Identity's own validator; keep the security stamp check.
+                    if (ctx.Principal is not null)
+                    {
+                        await SecurityStampValidator.ValidatePrincipalAsync(ctx);
+                    }
+                },
             };
         });
+        // The session row is the authority on idle time (circuits keep it fresh without HTTP requests),
+        // so the cookie itself only needs to outlive the absolute lifetime.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<Microsoft.Extensions.Options.IOptions<SecurityOptions>>((o, s) =>
+            {
+                o.SlidingExpiration = false;
+                o.ExpireTimeSpan = s.Value.AbsoluteSessionLifetime;
+            });
         services.AddOptions<SecurityStampValidatorOptions>()
-            .Configure<Microsoft.Extensions.Options.IOptions<SecurityOptions>>((o, s) => o.ValidationInterval = s.Value.RevalidationInterval);
+            .Configure<Microsoft.Extensions.Options.IOptions<SecurityOptions>>((o, s) =>
+            {
+                o.ValidationInterval = s.Value.RevalidationInterval;
+                o.OnRefreshingPrincipal = SessionCookieEvents.KeepSessionClaim;
+            });
 
         services.AddIdentityCore<ApplicationUser>(o =>
             {
@@ -72,8 +94,14 @@ public static class IdentityExtensions
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
-            .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddSignInManager<BackendPortal.Features.Users.PortalSignInManager>()
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<CommonPasswordValidator>()
+            // Replaces the framework's authenticator provider (same name): codes work once, one step of drift.
+            .AddTokenProvider<TotpAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+        services.AddPortalCookieHardening();
+        // Set-password links an admin hands out are password-reset tokens: they live a day and work once.
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.FromHours(24));
         // OWASP's 2023 figure for PBKDF2-HMAC-SHA256; older hashes are upgraded at the next sign-in.
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = Math.Max(210_000, config.GetValue("Security:PasswordHashIterations", 210_000)));
 
@@ -106,5 +134,11 @@ public sealed class SecurityOptions
     public const string Section = "Security";
 
     /// <summary>How often a live circuit and a cookie re-check the user's security stamp.</summary>
-    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A browser session without activity for this long ends.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A browser session ends this long after sign-in, however active.</summary>
+    public TimeSpan AbsoluteSessionLifetime { get; set; } = TimeSpan.FromHours(12);
 }

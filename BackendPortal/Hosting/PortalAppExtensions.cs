@@ -32,6 +32,7 @@ public static class PortalAppExtensions
 
         app.UseAuthentication();
         app.UsePortalRateLimits();
+        app.UseAdminTwoFactorRequirement();
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -44,6 +44,13 @@ public sealed class PortalExceptionHandler(IProblemDetailsService problems, ILog
                 Detail = "The error was logged. Try again; if it keeps happening, tell an admin the time of the request.",
             };
         }
+        if (exception is ForbiddenException && http.User.Identity?.IsAuthenticated == true)
+        {
+            // Refusals by the services' own rules (owner team, last admin) are 403s too; the middleware records the rest.
+            await http.RequestServices.GetRequiredService<Features.Audit.AuditService>().RecordAsync(
+                Features.Audit.AuditActions.AccessDenied, Security.Actor.From(http.User),
+                $"{http.Request.Method} {path} refused: {exception.Message}", "route", path, CancellationToken.None);
+        }
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }

@@ -5,13 +5,13 @@ namespace BackendPortal.Bench;
 // Not top-level statements: those would declare a second `Program` beside the app's.
 public static class BenchProgram
 {
-    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|all]</summary>
+    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|all]</summary>
     public static async Task<int> Main(string[] args)
     {
         var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
-        if (mode is not ("api" or "circuits" or "all"))
+        if (mode is not ("api" or "circuits" or "audit" or "all"))
         {
-            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|all]");
+            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|all]");
             return 2;
         }
 
@@ -26,6 +26,11 @@ public static class BenchProgram
         {
             await new ApiBench(host, report).RunAsync();
             report.Add("Load average after the API bench", BenchReport.LoadAverage());
+        }
+        if (mode is "audit" or "all")
+        {
+            await new AuditBench(host, report).RunAsync();
+            report.Add("Load average after the audit bench", BenchReport.LoadAverage());
         }
         if (mode is "circuits" or "all")
         {

@@ -26,8 +26,13 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         accountGroup.MapPost("/Logout", async (
             ClaimsPrincipal user,
             [FromServices] SignInManager<ApplicationUser> signInManager,
-            [FromForm] string returnUrl) =>
+            [FromForm] string returnUrl,
+            [FromServices] BackendPortal.Features.Audit.AuditService audit) =>
         {
+            if (user.Identity?.IsAuthenticated == true)
+            {
+                await audit.RecordAsync(BackendPortal.Features.Audit.AuditActions.SignOut, BackendPortal.Security.Actor.From(user), "Signed out");
+            }
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect($"~/{returnUrl}");
         });

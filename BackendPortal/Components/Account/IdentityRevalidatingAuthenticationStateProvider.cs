@@ -23,13 +23,15 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         // Get the user manager from a new scope to ensure it fetches fresh data
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        return await ValidateSecurityStampAsync(userManager, authenticationState.User)
+            // "Sign out other sessions" and the session limits end open circuits too, not only cookies.
+            && await BackendPortal.Features.Sessions.SessionCookieEvents.IsCircuitSessionActiveAsync(scope.ServiceProvider, authenticationState.User, cancellationToken);
     }
 
     private async Task<bool> ValidateSecurityStampAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal)
     {
         var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        if (user is null || !BackendPortal.Features.Users.UserAdminService.IsActive(user, DateTimeOffset.UtcNow))
         {
             return false;
         }

@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using BackendPortal.Data;
+using BackendPortal.Features.Audit;
 using BackendPortal.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackendPortal.Features.Services;
 
 /// <summary>Everything the pages and the API do with services; one piece of logic, two doors.</summary>
-public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditService audit)
 {
     public async Task<Page<ServiceDetails>> ListAsync(ServiceFilter filter, PageRequest page, CancellationToken ct = default)
     {
@@ -110,6 +111,7 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         }
         service.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.Services.Add(service);
+        await AuditAsync(db, actor, AuditActions.EntityCreated, service, $"Created service '{service.Slug}'", null, ct);
         await db.SaveCatalogChangesAsync(service, $"Service '{service.Slug}'", Duplicate(service.Slug), ct);
         return await GetAsync(service.Slug, ct);
     }
@@ -123,7 +125,8 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         CatalogAccess.RequireCatalogWriter(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = Slug.Key(slug);
-        var service = await db.Services.FirstOrDefaultAsync(s => s.SlugKey == key, ct)
+        // The owner team comes along for the audit snapshots, which then need no query of their own.
+        var service = await db.Services.Include(s => s.OwnerTeam).FirstOrDefaultAsync(s => s.SlugKey == key, ct)
             ?? throw new NotFoundException($"Service '{slug}'");
         if (!await CatalogAccess.CanEditForTeamAsync(db, actor, service.OwnerTeamId, ct))
         {
@@ -131,6 +134,7 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         }
         service.ThrowIfChangedSince(expectedVersion, $"Service '{service.Slug}'");
         var readVersion = service.Version;
+        var before = audit.RecordsDataChanges ? await SnapshotAsync(db, service, ct) : null;
         var ownerId = await ApplyAsync(db, service, input, ct);
         if (!await CatalogAccess.CanEditForTeamAsync(db, actor, ownerId, ct))
         {
@@ -142,6 +146,8 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         }
         service.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.Entry(service).Property(s => s.Version).OriginalValue = readVersion;
+        await AuditAsync(db, actor, AuditActions.EntityUpdated, service,
+            before is null || before.Slug == service.Slug ? $"Updated service '{service.Slug}'" : $"Updated service '{before.Slug}', now '{service.Slug}'", before, ct);
         await db.SaveCatalogChangesAsync(service, $"Service '{service.Slug}'", Duplicate(service.Slug), ct);
         return await GetAsync(service.Slug, ct);
     }
@@ -158,6 +164,10 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
             throw new ForbiddenException($"Only members of the owner team (or admins) can delete '{service.Slug}'.");
         }
         service.ThrowIfChangedSince(expectedVersion, $"Service '{service.Slug}'");
+        if (audit.RecordsDataChanges)
+        {
+            audit.AddDataChange(db, actor, AuditActions.EntityDeleted, "service", service.Slug, $"Deleted service '{service.Slug}'", await SnapshotAsync(db, service, ct), null);
+        }
         db.Services.Remove(service);
         await db.SaveChangesAsync(ct);
     }
@@ -277,6 +287,25 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         service.RunbookUrl = runbookUrl;
         service.OwnerTeamId = ownerId!.Value;
         return ownerId.Value;
+    }
+
+    private async Task AuditAsync(AppDbContext db, Actor actor, string action, Service service, string summary, ServiceDetails? before, CancellationToken ct)
+    {
+        if (audit.RecordsDataChanges)
+        {
+            audit.AddDataChange(db, actor, action, "service", service.Slug, summary, before, await SnapshotAsync(db, service, ct));
+        }
+    }
+
+    /// <summary>The service as <see cref="GetAsync"/> shows it, from the tracked entity (before it is saved).</summary>
+    private static async Task<ServiceDetails> SnapshotAsync(AppDbContext db, Service s, CancellationToken ct)
+    {
+        var owner = db.Teams.Local.Where(t => t.Id == s.OwnerTeamId).Select(t => new { t.Slug, t.Name }).FirstOrDefault()
+            ?? await db.Teams.AsNoTracking().Where(t => t.Id == s.OwnerTeamId).Select(t => new { t.Slug, t.Name }).FirstAsync(ct);
+        return new ServiceDetails(
+            s.Slug, s.Name, s.Description, owner.Slug, owner.Name, LifecycleNames.ToApi(s.Lifecycle), s.Tier,
+            [.. s.Languages], s.Framework, s.RepositoryUrl, s.RunbookUrl, [.. s.Tags],
+            s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, s.Version);
     }
 
     private static string Duplicate(string slug) =>

@@ -1,11 +1,12 @@
 using System.Globalization;
 using BackendPortal.Data;
+using BackendPortal.Features.Audit;
 using BackendPortal.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackendPortal.Features.Teams;
 
-public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditService audit)
 {
     public async Task<Page<TeamDetails>> ListAsync(string? q, PageRequest page, CancellationToken ct = default)
     {
@@ -95,6 +96,7 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         }
         team.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.Teams.Add(team);
+        await AuditAsync(db, actor, AuditActions.EntityCreated, team, $"Created team '{team.Slug}'", null, ct);
         await db.SaveCatalogChangesAsync(team, $"Team '{team.Slug}'", Duplicate(team.Slug), ct);
         return await GetAsync(team.Slug, ct);
     }
@@ -113,6 +115,7 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
             ?? throw new NotFoundException($"Team '{slug}'");
         team.ThrowIfChangedSince(expectedVersion, $"Team '{team.Slug}'");
         var readVersion = team.Version;
+        var before = audit.RecordsDataChanges ? await SnapshotAsync(db, team, ct) : null;
         await ApplyAsync(db, team, input, ct);
         if (team.SlugKey != key && await db.Teams.AnyAsync(t => t.SlugKey == team.SlugKey && t.Id != team.Id, ct))
         {
@@ -120,6 +123,8 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         }
         team.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.Entry(team).Property(t => t.Version).OriginalValue = readVersion;
+        await AuditAsync(db, actor, AuditActions.EntityUpdated, team,
+            before is null || before.Slug == team.Slug ? $"Updated team '{team.Slug}'" : $"Updated team '{before.Slug}', now '{team.Slug}'", before, ct);
         await db.SaveCatalogChangesAsync(team, $"Team '{team.Slug}'", Duplicate(team.Slug), ct);
         return await GetAsync(team.Slug, ct);
     }
@@ -139,6 +144,11 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         if (owned > 0)
         {
             throw new ConflictException($"Team '{team.Slug}' still owns {owned} service(s). Hand them to another team first.");
+        }
+        if (audit.RecordsDataChanges)
+        {
+            var before = (await LoadAsync(db, [team.Id], ct))[0];
+            audit.AddDataChange(db, actor, AuditActions.EntityDeleted, "team", team.Slug, $"Deleted team '{team.Slug}'", before, null);
         }
         db.Teams.Remove(team);
         await db.SaveChangesAsync(ct);
@@ -271,6 +281,29 @@ public sealed class TeamService(IDbContextFactory<AppDbContext> dbFactory, TimeP
                 existing.Role = role;
             }
         }
+    }
+
+    private async Task AuditAsync(AppDbContext db, Actor actor, string action, Team team, string summary, TeamDetails? before, CancellationToken ct)
+    {
+        if (audit.RecordsDataChanges)
+        {
+            audit.AddDataChange(db, actor, action, "team", team.Slug, summary, before, await SnapshotAsync(db, team, ct));
+        }
+    }
+
+    /// <summary>The team as <see cref="GetAsync"/> shows it, from the tracked entity and its members (before it is saved).</summary>
+    private static async Task<TeamDetails> SnapshotAsync(AppDbContext db, Team team, CancellationToken ct)
+    {
+        var roles = team.Members.ToDictionary(m => m.PersonId, m => m.Role);
+        var ids = roles.Keys.ToList();
+        var people = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Slug, p.Name, p.Email }).ToListAsync(ct);
+        var members = people
+            .OrderByDescending(p => roles[p.Id]).ThenBy(p => p.Name, StringComparer.CurrentCulture)
+            .Select(p => new TeamMemberDetails(p.Slug, p.Name, p.Email, roles[p.Id] == TeamRole.Lead ? "lead" : "member"))
+            .ToList();
+        var services = team.Id == 0 ? 0 : await db.Services.CountAsync(s => s.OwnerTeamId == team.Id, ct);
+        return new TeamDetails(team.Slug, team.Name, team.Description, members, services,
+            team.CreatedAt, team.CreatedBy, team.UpdatedAt, team.UpdatedBy, team.Version);
     }
 
     private static string Duplicate(string slug) =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BackendPortal.Data;
+using BackendPortal.Features.Audit;
 using BackendPortal.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -8,9 +9,18 @@ namespace BackendPortal.Features.Tokens;
 
 public sealed record CreatedToken(int Id, string Token, string Name, IReadOnlyList<string> Scopes, DateTime ExpiresAt);
 
-public sealed record TokenSummary(int Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTime CreatedAt, DateTime ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt);
+public sealed record TokenSummary(int Id, string Name, string Prefix, IReadOnlyList<string> Scopes, DateTime CreatedAt, DateTime ExpiresAt, DateTime? RevokedAt, DateTime? LastUsedAt)
+{
+    public string DisplayPrefix => $"bp_{Prefix}…";
 
-public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+    /// <summary>"revoked", "expired" or "active" at <paramref name="now"/> (UTC).</summary>
+    public string StatusAt(DateTime now) => RevokedAt is not null ? "revoked" : ExpiresAt <= now ? "expired" : "active";
+}
+
+/// <summary>A token in the admin view: whose it is.</summary>
+public sealed record OwnedTokenSummary(TokenSummary Token, string UserId, string OwnerEmail);
+
+public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditService audit)
 {
     public const int MaxExpiryDays = 365;
 
@@ -34,10 +44,8 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
         errors.ThrowIfAny();
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
-        {
-            throw new NotFoundException("User");
-        }
+        var owner = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Email }).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException("User");
         var token = TokenFormat.NewToken();
         var now = clock.GetUtcNow().UtcDateTime;
         var entity = new ApiToken
@@ -50,8 +58,14 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
             CreatedAt = now,
             ExpiresAt = now.AddDays(expiresInDays),
         };
+        // The entry names the token by id, which exists only after the insert: one transaction holds both.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.ApiTokens.Add(entity);
         await db.SaveChangesAsync(ct);
+        audit.Add(db, AuditActions.TokenCreated, userId, owner.Email ?? userId,
+            $"Created token '{entity.Name}' (bp_{entity.Prefix}…, scopes {entity.Scopes}, expires {entity.ExpiresAt:yyyy-MM-dd})", "token", Key(entity));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return new CreatedToken(entity.Id, token, entity.Name, entity.ScopeList, entity.ExpiresAt);
     }
 
@@ -65,9 +79,53 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
     public async Task RevokeAsync(string userId, int tokenId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId, ct)
+        var token = await db.ApiTokens.Include(t => t.User).FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId, ct)
             ?? throw new NotFoundException("Token");
-        token.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        if (token.RevokedAt is null)
+        {
+            token.RevokedAt = clock.GetUtcNow().UtcDateTime;
+            audit.Add(db, AuditActions.TokenRevoked, userId, token.User.Email ?? userId, $"Revoked token '{token.Name}' (bp_{token.Prefix}…)", "token", Key(token));
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Everyone's tokens for admins, newest first; <paramref name="owner"/> filters by e-mail (part of it).</summary>
+    public async Task<IReadOnlyList<OwnedTokenSummary>> ListAllAsync(Actor actor, string? owner = null, int take = 500, CancellationToken ct = default)
+    {
+        if (!actor.IsAdmin)
+        {
+            throw new ForbiddenException("Only admins see everyone's tokens.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.ApiTokens.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(owner))
+        {
+            var needle = owner.Trim().ToUpperInvariant();
+            query = query.Where(t => t.User.NormalizedEmail!.Contains(needle));
+        }
+        var rows = await query.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Take(Math.Clamp(take, 1, 1000))
+            .Select(t => new { Token = t, Email = t.User.Email })
+            .ToListAsync(ct);
+        return [.. rows.Select(r => new OwnedTokenSummary(
+            new TokenSummary(r.Token.Id, r.Token.Name, r.Token.Prefix, r.Token.ScopeList, r.Token.CreatedAt, r.Token.ExpiresAt, r.Token.RevokedAt, r.Token.LastUsedAt),
+            r.Token.UserId, r.Email ?? ""))];
+    }
+
+    /// <summary>An admin revokes anyone's token.</summary>
+    public async Task RevokeAnyAsync(Actor actor, int tokenId, CancellationToken ct = default)
+    {
+        if (!actor.IsAdmin)
+        {
+            throw new ForbiddenException("Only admins revoke other people's tokens.");
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.Include(t => t.User).FirstOrDefaultAsync(t => t.Id == tokenId, ct) ?? throw new NotFoundException("Token");
+        if (token.RevokedAt is null)
+        {
+            token.RevokedAt = clock.GetUtcNow().UtcDateTime;
+            audit.Add(db, AuditActions.TokenRevoked, actor.UserId, actor.Name,
+                $"Revoked token '{token.Name}' (bp_{token.Prefix}…) of {token.User.Email}", "token", Key(token));
+        }
         await db.SaveChangesAsync(ct);
     }
 
@@ -85,11 +143,16 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.ApiTokens.Include(t => t.User).FirstOrDefaultAsync(t => t.Hash == hash, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (row is null || row.RevokedAt is not null || row.ExpiresAt <= now)
+        if (row is not null && row.RevokedAt is not null)
+        {
+            await RecordUseAfterRevokeAsync(db, row, now, ct);
+            return null;
+        }
+        if (row is null || row.ExpiresAt <= now)
         {
             return null;
         }
-        if (row.User.LockoutEnd is { } lockoutEnd && lockoutEnd > clock.GetUtcNow())
+        if (row.User.IsDisabled || (row.User.LockoutEnd is { } lockoutEnd && lockoutEnd > clock.GetUtcNow()))
         {
             return null;
         }
@@ -107,4 +170,20 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
         }
         return new ClaimsPrincipal(identity);
     }
+
+    /// <summary>A revoked token still in use may be a leaked one. One entry a minute per token is enough to see it, and keeps a loop from flooding the log.</summary>
+    private async Task RecordUseAfterRevokeAsync(AppDbContext db, ApiToken row, DateTime now, CancellationToken ct)
+    {
+        var key = Key(row);
+        var since = now.AddMinutes(-1);
+        if (await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.TokenUsedAfterRevoke && e.At >= since && e.EntityKey == key, ct))
+        {
+            return;
+        }
+        audit.Add(db, AuditActions.TokenUsedAfterRevoke, row.UserId, row.User.Email ?? row.UserId,
+            $"Revoked token '{row.Name}' (bp_{row.Prefix}…, revoked {row.RevokedAt:yyyy-MM-dd HH:mm} UTC) was presented", "token", key);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static string Key(ApiToken token) => token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,9 @@
+using System.Text;
 using BackendPortal.Data;
+using BackendPortal.Features.Audit;
 using BackendPortal.Features.People;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackendPortal.Features.Users;
@@ -11,9 +14,11 @@ public sealed record UserAccount(string Id, string Email, string DisplayName, IR
 public sealed class UserAccountService(
     UserManager<ApplicationUser> users,
     IDbContextFactory<AppDbContext> dbFactory,
-    TimeProvider clock)
+    TimeProvider clock,
+    AuditService audit)
 {
-    public async Task<UserAccount> CreateAsync(string email, string? displayName, IEnumerable<string> roles, string password, string actor, CancellationToken ct = default)
+    /// <summary>Creates the account; without a password it cannot sign in until its owner sets one through a link.</summary>
+    public async Task<UserAccount> CreateAsync(string email, string? displayName, IEnumerable<string> roles, string? password, string actor, CancellationToken ct = default)
     {
         var errors = new ValidationErrors();
         var cleanEmail = email?.Trim() ?? "";
@@ -38,12 +43,15 @@ public sealed class UserAccountService(
         {
             errors.Add("role", $"Give at least one role: {string.Join(", ", Roles.All)}.");
         }
-        foreach (var validator in users.PasswordValidators)
+        if (password is not null)
         {
-            var result = await validator.ValidateAsync(users, new ApplicationUser(), password ?? "");
-            foreach (var error in result.Errors)
+            foreach (var validator in users.PasswordValidators)
             {
-                errors.Add("password", error.Description);
+                var result = await validator.ValidateAsync(users, new ApplicationUser(), password);
+                foreach (var error in result.Errors)
+                {
+                    errors.Add("password", error.Description);
+                }
             }
         }
         errors.ThrowIfAny();
@@ -62,11 +70,79 @@ public sealed class UserAccountService(
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             LockoutEnabled = true,
         };
-        Check(await users.CreateAsync(user, password!));
+        Check(password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password));
         Check(await users.AddToRolesAsync(user, roleList));
 
         var personSlug = await LinkPersonAsync(user, actor, ct);
+        await audit.RecordAsync(AuditActions.UserCreated, null, actor,
+            $"Created user {cleanEmail} with roles {string.Join(", ", roleList)}" + (password is null ? ", no password yet" : ""), "user", user.Id, ct);
         return new UserAccount(user.Id, cleanEmail, name, roleList, personSlug);
+    }
+
+    public const string SetPasswordPath = "/Account/SetInitialPassword";
+
+    /// <summary>
+    /// A link (relative to the portal's root) for the owner of the account to choose a password.
+    /// It is Identity's password-reset token: it expires after the token lifespan (24 hours) and
+    /// works once, because setting the password renews the security stamp the token is bound to.
+    /// </summary>
+    public async Task<string> SetPasswordLinkAsync(string userId)
+    {
+        var user = await users.FindByIdAsync(userId) ?? throw new NotFoundException("User");
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        var code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token));
+        return $"{SetPasswordPath}?email={Uri.EscapeDataString(user.Email!)}&code={code}";
+    }
+
+    public async Task<bool> IsSetPasswordLinkValidAsync(string? email, string? code)
+    {
+        var (user, token) = await ReadLinkAsync(email, code);
+        return user is not null && await users.VerifyUserTokenAsync(
+            user, users.Options.Tokens.PasswordResetTokenProvider, UserManager<ApplicationUser>.ResetPasswordTokenPurpose, token!);
+    }
+
+    /// <summary>Sets the password from a link; a used or expired link is a conflict, a weak password a validation error.</summary>
+    public async Task SetPasswordWithLinkAsync(string? email, string? code, string password)
+    {
+        var (user, token) = await ReadLinkAsync(email, code);
+        if (user is null)
+        {
+            throw new ConflictException(LinkNotValid);
+        }
+        var result = await users.ResetPasswordAsync(user, token!, password);
+        if (result.Errors.Any(e => e.Code == new IdentityErrorDescriber().InvalidToken().Code))
+        {
+            throw new ConflictException(LinkNotValid);
+        }
+        if (!result.Succeeded)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]>
+            {
+                ["password"] = [.. result.Errors.Select(e => e.Description)],
+            });
+        }
+        await audit.RecordAsync(AuditActions.PasswordChanged, user.Id, user.Email ?? user.Id, "Set the password with a one-time link", "user", user.Id);
+    }
+
+    public const string LinkNotValid = "This link has expired or was used already. Ask an admin for a new one.";
+
+    private async Task<(ApplicationUser? User, string? Token)> ReadLinkAsync(string? email, string? code)
+    {
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(code))
+        {
+            return (null, null);
+        }
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(code));
+        }
+        catch (FormatException)
+        {
+            return (null, null);
+        }
+        var user = await users.FindByEmailAsync(email.Trim());
+        return user is null ? (null, null) : (user, token);
     }
 
     /// <summary>Links the account to the person with its e-mail, or creates one with a slug made from the address.</summary>
