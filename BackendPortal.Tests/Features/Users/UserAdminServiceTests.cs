@@ -101,6 +101,26 @@ public sealed class UserAdminServiceTests(PortalFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Admin_changes_are_audited_as_user_updated()
+    {
+        var (actor, admin) = await AdminActorAsync();
+        var user = await factory.CreateUserAsync(Roles.Viewer);
+
+        await Admin(s => s.SetDisabledAsync(actor, user.Email, true));
+        await Admin(s => s.ResetTwoFactorAsync(actor, user.Email));
+        await Admin(s => s.SignOutEverywhereAsync(actor, user.Email));
+
+        var entries = await factory.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(e => e.Action == Features.Audit.AuditActions.UserUpdated && e.EntityKey == user.Email)
+            .OrderBy(e => e.Id).ToListAsync());
+        Assert.Equal(3, entries.Count);
+        Assert.All(entries, e => Assert.Equal(admin.Email, e.ActorName));
+        Assert.Equal("disabled", entries[0].Summary);
+        Assert.Contains("Two-factor", entries[1].Summary);
+        Assert.Contains("Signed out everywhere", entries[2].Summary);
+    }
+
+    [Fact]
     public async Task Changing_roles_replaces_them_and_renews_the_security_stamp()
     {
         var (actor, _) = await AdminActorAsync();

@@ -1,4 +1,5 @@
 using BackendPortal.Data;
+using BackendPortal.Features.Audit;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Security;
 using Microsoft.AspNetCore.Identity;
@@ -46,6 +47,7 @@ public sealed class UserAdminService(
     IServiceScopeFactory scopes,
     IDbContextFactory<AppDbContext> dbFactory,
     SessionService sessions,
+    AuditService audit,
     TimeProvider clock)
 {
     /// <summary>The lockout an admin sets: until an admin lifts it.</summary>
@@ -157,6 +159,7 @@ public sealed class UserAdminService(
         {
             // Also saves IsDisabled; a new stamp ends cookies and circuits at their next check.
             Check(await users.UpdateSecurityStampAsync(user));
+            await audit.RecordAsync(AuditActions.UserUpdated, actor, Describe(change, roles), "user", user.Email, ct);
         }
         if (endSessions)
         {
@@ -185,6 +188,7 @@ public sealed class UserAdminService(
         user.LastTotpTimeStep = null;
         Check(await users.ResetAuthenticatorKeyAsync(user));
         Check(await users.UpdateSecurityStampAsync(user));
+        await audit.RecordAsync(AuditActions.UserUpdated, actor, "Two-factor sign-in reset", "user", user.Email, ct);
         return await GetByEmailAsync(user.Email!, ct);
     }
 
@@ -196,7 +200,27 @@ public sealed class UserAdminService(
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await FindAsync(users, email);
         Check(await users.UpdateSecurityStampAsync(user));
-        return await sessions.EndAllAsync(user.Id, ct: ct);
+        var ended = await sessions.EndAllAsync(user.Id, ct: ct);
+        await audit.RecordAsync(AuditActions.UserUpdated, actor, $"Signed out everywhere ({ended} session(s) ended)", "user", user.Email, ct);
+        return ended;
+    }
+
+    private static string Describe(UserChange change, IReadOnlyCollection<string>? roles)
+    {
+        var parts = new List<string>();
+        if (change.Disabled is { } disabled)
+        {
+            parts.Add(disabled ? "disabled" : "enabled");
+        }
+        if (change.Locked is { } locked)
+        {
+            parts.Add(locked ? "locked" : "unlocked");
+        }
+        if (roles is not null)
+        {
+            parts.Add("roles: " + string.Join(", ", roles));
+        }
+        return string.Join("; ", parts);
     }
 
     public static bool IsLocked(ApplicationUser user, DateTimeOffset now) => user.LockoutEnd is { } end && end > now;
