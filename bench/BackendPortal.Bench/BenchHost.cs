@@ -23,7 +23,8 @@ public sealed class BenchHost : WebApplicationFactory<Program>
 {
     public const int TeamCount = 200;
     public const int ServiceCount = 10_000;
-    public const string Password = "bench-password-1234";
+    // A fresh password per run for throwaway accounts in a temp database; never a fixed secret.
+    public static readonly string Password = "bench-" + Guid.NewGuid().ToString("N");
 
     private readonly DirectoryInfo dataDir = Directory.CreateTempSubdirectory("portal-bench-");
 

@@ -136,6 +136,17 @@ public sealed class UserAdminServiceTests(PortalFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Signing_in_records_the_last_sign_in_shown_in_the_list()
+    {
+        var user = await factory.CreateUserAsync(Roles.Viewer);
+        Assert.Null((await LoadAsync(user.Id)).LastSignInAt);
+
+        await factory.SignInAsync(user);
+
+        Assert.NotNull((await LoadAsync(user.Id)).LastSignInAt);
+    }
+
+    [Fact]
     public async Task Locking_and_unlocking()
     {
         var (actor, _) = await AdminActorAsync();

@@ -29,6 +29,8 @@ public sealed class SessionService(IDbContextFactory<AppDbContext> dbFactory, Ti
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.UserSessions.Add(session);
         await db.SaveChangesAsync(ct);
+        // Every browser sign-in starts here, so this is where the admin list's "last sign-in" comes from.
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastSignInAt, now), ct);
         return session.Id;
     }
 
