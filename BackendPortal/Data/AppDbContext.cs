@@ -1,7 +1,10 @@
+using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
+using BackendPortal.Features.Databases;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
+using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
 using BackendPortal.Features.Tokens;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -19,6 +22,19 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<CatalogSystem> Systems => Set<CatalogSystem>();
+    public DbSet<CatalogDomain> Domains => Set<CatalogDomain>();
+    public DbSet<CatalogResource> Resources => Set<CatalogResource>();
+    public DbSet<CatalogDatabase> Databases => Set<CatalogDatabase>();
+    public DbSet<CatalogApi> Apis => Set<CatalogApi>();
+    public DbSet<ServiceDependency> ServiceDependencies => Set<ServiceDependency>();
+    public DbSet<ServiceDatabase> ServiceDatabases => Set<ServiceDatabase>();
+    public DbSet<ServiceApiLink> ServiceApis => Set<ServiceApiLink>();
+    public DbSet<ServiceResource> ServiceResources => Set<ServiceResource>();
+    public DbSet<DatabaseMigration> DatabaseMigrations => Set<DatabaseMigration>();
+    public DbSet<DatabaseSizeSample> DatabaseSizeSamples => Set<DatabaseSizeSample>();
+    public DbSet<SlowQuerySample> SlowQuerySamples => Set<SlowQuerySample>();
+    public DbSet<DatabaseBackup> DatabaseBackups => Set<DatabaseBackup>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

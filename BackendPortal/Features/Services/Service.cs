@@ -1,4 +1,5 @@
 using BackendPortal.Data;
+using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
 
 namespace BackendPortal.Features.Services;
@@ -18,6 +19,15 @@ public class Service : AuditedEntity
     public string? RepositoryUrl { get; set; }
     public string? RunbookUrl { get; set; }
     public List<string> Tags { get; set; } = [];
+
+    /// <summary>Backstage's Component spec.type: service, website or library.</summary>
+    public string Type { get; set; } = "service";
+    public int? SystemId { get; set; }
+    public CatalogSystem? System { get; set; }
+    public List<ServiceDependency> DependsOn { get; set; } = [];
+    public List<ServiceDatabase> Databases { get; set; } = [];
+    public List<ServiceApiLink> Apis { get; set; } = [];
+    public List<ServiceResource> Resources { get; set; } = [];
 }
 
 public enum Lifecycle

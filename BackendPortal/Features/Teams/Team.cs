@@ -10,6 +10,11 @@ public class Team : AuditedEntity
     public string Name { get; set; } = "";
     public string? Description { get; set; }
     public List<TeamMember> Members { get; set; } = [];
+
+    /// <summary>Backstage's Group spec.type (team, business-unit, ...).</summary>
+    public string Type { get; set; } = "team";
+    public int? ParentTeamId { get; set; }
+    public Team? ParentTeam { get; set; }
 }
 
 public enum TeamRole

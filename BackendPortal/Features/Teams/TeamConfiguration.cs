@@ -15,6 +15,8 @@ public sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
         b.HasIndex(t => t.SlugKey).IsUnique();
         b.Property(t => t.Name).HasMaxLength(200);
         b.Property(t => t.Description).HasMaxLength(4000);
+        b.Property(t => t.Type).HasMaxLength(50).HasDefaultValue("team");
+        b.HasOne(t => t.ParentTeam).WithMany().HasForeignKey(t => t.ParentTeamId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 

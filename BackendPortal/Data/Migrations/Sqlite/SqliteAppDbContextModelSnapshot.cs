@@ -104,6 +104,88 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("BackendPortal.Features.Apis.CatalogApi", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Definition")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Lifecycle")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OwnerTeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlugKey")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SystemId")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("SlugKey")
+                        .IsUnique();
+
+                    b.HasIndex("SystemId");
+
+                    b.HasIndex("OwnerTeamId", "SlugKey");
+
+                    b.ToTable("Apis", (string)null);
+                });
+
             modelBuilder.Entity("BackendPortal.Features.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -160,6 +242,240 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.HasIndex("EntityType", "EntityKey", "At");
 
                     b.ToTable("AuditEntries", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.CatalogDatabase", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("BackupFrequencyHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CapacityBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Engine")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EngineVersion")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Host")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OwnerTeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RpoMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RtoMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlugKey")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SystemId")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("SlugKey")
+                        .IsUnique();
+
+                    b.HasIndex("SystemId");
+
+                    b.HasIndex("Engine", "SlugKey");
+
+                    b.HasIndex("Environment", "SlugKey");
+
+                    b.HasIndex("OwnerTeamId", "SlugKey");
+
+                    b.ToTable("Databases", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.DatabaseBackup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DatabaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Verified")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatabaseId", "At");
+
+                    b.ToTable("DatabaseBackups", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.DatabaseMigration", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AppliedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppliedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DatabaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MigrationId")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatabaseId", "Environment", "MigrationId")
+                        .IsUnique();
+
+                    b.ToTable("DatabaseMigrations", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.DatabaseSizeSample", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DatabaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatabaseId", "At");
+
+                    b.ToTable("DatabaseSizeSamples", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.SlowQuerySample", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DatabaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("MeanMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("NormalizedQuery")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("P95Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("ReportedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatabaseId", "ReportedAt");
+
+                    b.HasIndex("DatabaseId", "Fingerprint", "ReportedAt");
+
+                    b.ToTable("SlowQuerySamples", (string)null);
                 });
 
             modelBuilder.Entity("BackendPortal.Features.People.Person", b =>
@@ -280,12 +596,22 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("SystemId")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("Tags")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Tier")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("service");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -306,11 +632,77 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.HasIndex("SlugKey")
                         .IsUnique();
 
+                    b.HasIndex("SystemId");
+
                     b.HasIndex("Lifecycle", "SlugKey");
 
                     b.HasIndex("OwnerTeamId", "SlugKey");
 
                     b.ToTable("Services", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.ServiceApiLink", b =>
+                {
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ApiId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ServiceId", "ApiId", "Role");
+
+                    b.HasIndex("ApiId", "Role");
+
+                    b.ToTable("ServiceApis", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.ServiceDatabase", b =>
+                {
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DatabaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ServiceId", "DatabaseId");
+
+                    b.HasIndex("DatabaseId");
+
+                    b.ToTable("ServiceDatabases", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.ServiceDependency", b =>
+                {
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DependsOnId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ServiceId", "DependsOnId");
+
+                    b.HasIndex("DependsOnId");
+
+                    b.ToTable("ServiceDependencies", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.ServiceResource", b =>
+                {
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResourceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ServiceId", "ResourceId");
+
+                    b.HasIndex("ResourceId");
+
+                    b.ToTable("ServiceResources", (string)null);
                 });
 
             modelBuilder.Entity("BackendPortal.Features.Sessions.UserSession", b =>
@@ -347,6 +739,212 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.ToTable("UserSessions", (string)null);
                 });
 
+            modelBuilder.Entity("BackendPortal.Features.Systems.CatalogDomain", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OwnerTeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlugKey")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("OwnerTeamId");
+
+                    b.HasIndex("SlugKey")
+                        .IsUnique();
+
+                    b.ToTable("Domains", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Systems.CatalogResource", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OwnerTeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlugKey")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SystemId")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("OwnerTeamId");
+
+                    b.HasIndex("SlugKey")
+                        .IsUnique();
+
+                    b.HasIndex("SystemId");
+
+                    b.ToTable("Resources", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Systems.CatalogSystem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OwnerTeamId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SlugKey")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name");
+
+                    b.HasIndex("SlugKey")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerTeamId", "SlugKey");
+
+                    b.ToTable("Systems", (string)null);
+                });
+
             modelBuilder.Entity("BackendPortal.Features.Teams.Team", b =>
                 {
                     b.Property<int>("Id")
@@ -370,6 +968,9 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ParentTeamId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(63)
@@ -379,6 +980,13 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(63)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("team");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -393,6 +1001,8 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ParentTeamId");
 
                     b.HasIndex("SlugKey")
                         .IsUnique();
@@ -648,6 +1258,84 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("BackendPortal.Features.Apis.CatalogApi", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Teams.Team", "OwnerTeam")
+                        .WithMany()
+                        .HasForeignKey("OwnerTeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BackendPortal.Features.Systems.CatalogSystem", "System")
+                        .WithMany()
+                        .HasForeignKey("SystemId");
+
+                    b.Navigation("OwnerTeam");
+
+                    b.Navigation("System");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.CatalogDatabase", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Teams.Team", "OwnerTeam")
+                        .WithMany()
+                        .HasForeignKey("OwnerTeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BackendPortal.Features.Systems.CatalogSystem", "System")
+                        .WithMany()
+                        .HasForeignKey("SystemId");
+
+                    b.Navigation("OwnerTeam");
+
+                    b.Navigation("System");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.DatabaseBackup", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Databases.CatalogDatabase", "Database")
+                        .WithMany()
+                        .HasForeignKey("DatabaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Database");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.DatabaseMigration", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Databases.CatalogDatabase", "Database")
+                        .WithMany()
+                        .HasForeignKey("DatabaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Database");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.DatabaseSizeSample", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Databases.CatalogDatabase", "Database")
+                        .WithMany()
+                        .HasForeignKey("DatabaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Database");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Databases.SlowQuerySample", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Databases.CatalogDatabase", "Database")
+                        .WithMany()
+                        .HasForeignKey("DatabaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Database");
+                });
+
             modelBuilder.Entity("BackendPortal.Features.People.Person", b =>
                 {
                     b.HasOne("BackendPortal.Data.ApplicationUser", "User")
@@ -666,7 +1354,89 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("BackendPortal.Features.Systems.CatalogSystem", "System")
+                        .WithMany()
+                        .HasForeignKey("SystemId");
+
                     b.Navigation("OwnerTeam");
+
+                    b.Navigation("System");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.ServiceApiLink", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Apis.CatalogApi", "Api")
+                        .WithMany()
+                        .HasForeignKey("ApiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany("Apis")
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Api");
+
+                    b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.ServiceDatabase", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Databases.CatalogDatabase", "Database")
+                        .WithMany()
+                        .HasForeignKey("DatabaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany("Databases")
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Database");
+
+                    b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.ServiceDependency", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Services.Service", "DependsOn")
+                        .WithMany()
+                        .HasForeignKey("DependsOnId")
+                        .OnDelete(DeleteBehavior.ClientCascade)
+                        .IsRequired();
+
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany("DependsOn")
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("DependsOn");
+
+                    b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.ServiceResource", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Systems.CatalogResource", "Resource")
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany("Resources")
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Resource");
+
+                    b.Navigation("Service");
                 });
 
             modelBuilder.Entity("BackendPortal.Features.Sessions.UserSession", b =>
@@ -678,6 +1448,55 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("User");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Systems.CatalogDomain", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Teams.Team", "OwnerTeam")
+                        .WithMany()
+                        .HasForeignKey("OwnerTeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("OwnerTeam");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Systems.CatalogResource", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Teams.Team", "OwnerTeam")
+                        .WithMany()
+                        .HasForeignKey("OwnerTeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BackendPortal.Features.Systems.CatalogSystem", "System")
+                        .WithMany()
+                        .HasForeignKey("SystemId");
+
+                    b.Navigation("OwnerTeam");
+
+                    b.Navigation("System");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Systems.CatalogSystem", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Teams.Team", "OwnerTeam")
+                        .WithMany()
+                        .HasForeignKey("OwnerTeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("OwnerTeam");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Teams.Team", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Teams.Team", "ParentTeam")
+                        .WithMany()
+                        .HasForeignKey("ParentTeamId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("ParentTeam");
                 });
 
             modelBuilder.Entity("BackendPortal.Features.Teams.TeamMember", b =>
@@ -815,6 +1634,17 @@ namespace BackendPortal.Data.Migrations.Sqlite
             modelBuilder.Entity("BackendPortal.Features.People.Person", b =>
                 {
                     b.Navigation("Memberships");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Services.Service", b =>
+                {
+                    b.Navigation("Apis");
+
+                    b.Navigation("Databases");
+
+                    b.Navigation("DependsOn");
+
+                    b.Navigation("Resources");
                 });
 
             modelBuilder.Entity("BackendPortal.Features.Teams.Team", b =>
