@@ -93,6 +93,12 @@ public sealed class PortalCommandLineCliTests(PortalFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/services")).StatusCode);
         var post = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(client, "/api/v1/services", PortalFactory.NewServiceInput(team.Slug));
         Assert.Equal(HttpStatusCode.Created, post.StatusCode);
+
+        var entry = await factory.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .SingleAsync(e => e.Action == Features.Audit.AuditActions.TokenCreated && e.Summary!.Contains(user.Email)));
+        Assert.Equal("cli", entry.ActorName);
+        Assert.Null(entry.ActorId);
+        Assert.DoesNotContain(token, entry.Summary);
     }
 
     [Fact]

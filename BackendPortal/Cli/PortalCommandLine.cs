@@ -113,7 +113,7 @@ public static class PortalCommandLine
         await using var scope = services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(email)
             ?? throw new NotFoundException($"User '{email}'");
-        var token = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync(user.Id, name, scopes, days);
+        var token = await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync(user.Id, name, scopes, days, createdBy: "cli");
         await stdout.WriteLineAsync($"Token '{token.Name}' for {email}, scopes {string.Join(",", token.Scopes)}, expires {token.ExpiresAt:yyyy-MM-dd}. It is shown once:");
         await stdout.WriteLineAsync(token.Token);
         return 0;

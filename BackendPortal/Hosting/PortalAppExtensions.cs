@@ -13,6 +13,7 @@ public static class PortalAppExtensions
 {
     public static WebApplication MapBackendPortal(this WebApplication app)
     {
+        app.UsePortalProxySupport();
         app.UsePortalSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

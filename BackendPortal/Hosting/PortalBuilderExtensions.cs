@@ -54,6 +54,7 @@ public static class PortalBuilderExtensions
         services.AddScoped<ProfileService>();
         services.AddScoped<DemoSeeder>();
 
+        services.AddPortalProxySupport(builder.Configuration);
         services.AddPortalRateLimits();
         services.AddAudit();
         services.AddUserAdministration();

@@ -105,9 +105,8 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         ReadToken = token.Token;
     }
 
-    public async Task<string> CreateViewerAsync()
+    public async Task<string> CreateViewerAsync(string email = "bench-viewer@example.com")
     {
-        const string email = "bench-viewer@example.com";
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<UserAccountService>().CreateAsync(email, "Bench Viewer", [Roles.Viewer], Password, "bench");
         return email;

@@ -16,7 +16,10 @@ public sealed record LatencyStats(string Name, int Count, double P50, double P95
     /// <summary>Nearest-rank percentile.</summary>
     private static double Rank(double[] sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    public bool MeetsTarget => P95 < TargetP95Ms;
+    /// <summary>The p95 the issue asks for; most requests share 50 ms, a sign-in's password hash alone costs more.</summary>
+    public double Target { get; init; } = TargetP95Ms;
+
+    public bool MeetsTarget => P95 < Target;
 
     /// <summary>CPU time of the whole process (server and client) per request; unlike wall time it barely moves when other work shares the cores.</summary>
     public double CpuMsPerRequest { get; init; }
@@ -60,12 +63,12 @@ public sealed class BenchReport
         if (latencies.Count > 0)
         {
             md.AppendLine();
-            md.AppendLine("| Request | n | p50 ms | p95 ms | p99 ms | max ms | CPU ms/request | SQL/request | p95 < 50 ms |");
+            md.AppendLine("| Request | n | p50 ms | p95 ms | p99 ms | max ms | CPU ms/request | SQL/request | p95 target |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|:---:|");
             foreach (var s in latencies)
             {
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {s.Name} | {s.Count} | {s.P50:F1} | {s.P95:F1} | {s.P99:F1} | {s.Max:F1} | {s.CpuMsPerRequest:F1} | {s.QueriesPerRequest} | {(s.MeetsTarget ? "yes" : "**no**")} |");
+                    $"| {s.Name} | {s.Count} | {s.P50:F1} | {s.P95:F1} | {s.P99:F1} | {s.Max:F1} | {s.CpuMsPerRequest:F1} | {s.QueriesPerRequest} | < {s.Target:F0} ms: {(s.MeetsTarget ? "met" : "**not met**")} |");
             }
         }
         foreach (var note in notes)

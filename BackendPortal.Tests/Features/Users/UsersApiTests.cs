@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BackendPortal.Data;
 using BackendPortal.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace BackendPortal.Features.Users;
 
@@ -125,5 +126,20 @@ public sealed class UsersApiTests(PortalFactory factory) : IClassFixture<PortalF
         Assert.Equal("/Account/SetInitialPassword", url.AbsolutePath);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/users/{Uri.EscapeDataString(email)}")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/api/v1/users", new { email = "not-an-email", roles = new[] { "Viewer" } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_user_created_entry_names_the_admin_who_created_the_user()
+    {
+        var (client, admin) = await AdminClientAsync();
+        var email = PortalFactory.Unique("audited") + "@example.com";
+
+        var response = await client.PostAsJsonAsync("/api/v1/users", new { email, roles = new[] { "Viewer" } });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var entry = await factory.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .SingleAsync(e => e.Action == Features.Audit.AuditActions.UserCreated && e.Summary!.Contains(email)));
+        Assert.Equal(admin.Id, entry.ActorId);
+        Assert.Equal(admin.Email, entry.ActorName);
     }
 }

@@ -24,7 +24,8 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
 {
     public const int MaxExpiryDays = 365;
 
-    public async Task<CreatedToken> CreateAsync(string userId, string name, IEnumerable<string> scopes, int expiresInDays, CancellationToken ct = default)
+    /// <summary>Creates a token for <paramref name="userId"/>; <paramref name="createdBy"/> names whoever else made it (the CLI), else the owner did.</summary>
+    public async Task<CreatedToken> CreateAsync(string userId, string name, IEnumerable<string> scopes, int expiresInDays, CancellationToken ct = default, string? createdBy = null)
     {
         var errors = new ValidationErrors();
         var cleanName = Validate.Required(errors, "name", name, 100);
@@ -62,8 +63,11 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.ApiTokens.Add(entity);
         await db.SaveChangesAsync(ct);
-        audit.Add(db, AuditActions.TokenCreated, userId, owner.Email ?? userId,
-            $"Created token '{entity.Name}' (bp_{entity.Prefix}…, scopes {entity.Scopes}, expires {entity.ExpiresAt:yyyy-MM-dd})", "token", Key(entity));
+        var ownerName = owner.Email ?? userId;
+        audit.Add(db, AuditActions.TokenCreated, createdBy is null ? userId : null, createdBy ?? ownerName,
+            $"Created token '{entity.Name}' (bp_{entity.Prefix}…, scopes {entity.Scopes}, expires {entity.ExpiresAt:yyyy-MM-dd})"
+                + (createdBy is null ? "" : $" for {ownerName}"),
+            "token", Key(entity));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new CreatedToken(entity.Id, token, entity.Name, entity.ScopeList, entity.ExpiresAt);

@@ -33,6 +33,16 @@ public sealed class PortalSignInManager(
         return await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
     }
 
+    /// <summary>The account the last passkey assertion of this request proved; the typed e-mail may name someone else.</summary>
+    public ApplicationUser? PasskeyUser { get; private set; }
+
+    public override async Task<PasskeyAssertionResult<ApplicationUser>> PerformPasskeyAssertionAsync(string credentialJson)
+    {
+        var result = await base.PerformPasskeyAssertionAsync(credentialJson);
+        PasskeyUser = result.Succeeded ? result.User : null;
+        return result;
+    }
+
     /// <summary>Runs when the cookie is revalidated (Security:RevalidationInterval).</summary>
     public override async Task<bool> ValidateSecurityStampAsync(ApplicationUser? user, string? securityStamp) =>
         user is not null && IsActive(user, clock.GetUtcNow()) && await base.ValidateSecurityStampAsync(user, securityStamp);

@@ -18,7 +18,7 @@ public sealed class UserAccountService(
     AuditService audit)
 {
     /// <summary>Creates the account; without a password it cannot sign in until its owner sets one through a link.</summary>
-    public async Task<UserAccount> CreateAsync(string email, string? displayName, IEnumerable<string> roles, string? password, string actor, CancellationToken ct = default)
+    public async Task<UserAccount> CreateAsync(string email, string? displayName, IEnumerable<string> roles, string? password, string actor, CancellationToken ct = default, string? actorId = null)
     {
         var errors = new ValidationErrors();
         var cleanEmail = email?.Trim() ?? "";
@@ -74,7 +74,7 @@ public sealed class UserAccountService(
         Check(await users.AddToRolesAsync(user, roleList));
 
         var personSlug = await LinkPersonAsync(user, actor, ct);
-        await audit.RecordAsync(AuditActions.UserCreated, null, actor,
+        await audit.RecordAsync(AuditActions.UserCreated, actorId, actor,
             $"Created user {cleanEmail} with roles {string.Join(", ", roleList)}" + (password is null ? ", no password yet" : ""), "user", user.Id, ct);
         return new UserAccount(user.Id, cleanEmail, name, roleList, personSlug);
     }

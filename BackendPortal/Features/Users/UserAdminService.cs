@@ -92,7 +92,7 @@ public sealed class UserAdminService(
         var roles = ParseRoles(input.Roles);
         await using var scope = scopes.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<UserAccountService>();
-        var account = await accounts.CreateAsync(input.Email, input.DisplayName, roles, password: null, actor.Name, ct);
+        var account = await accounts.CreateAsync(input.Email, input.DisplayName, roles, password: null, actor.Name, ct, actor.UserId);
         var link = await accounts.SetPasswordLinkAsync(account.Id);
         return new CreatedUser(await GetByEmailAsync(account.Email, ct), link);
     }
