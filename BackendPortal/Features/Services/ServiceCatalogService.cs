@@ -357,13 +357,15 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         var repositoryUrl = Validate.HttpUrl(errors, "repositoryUrl", input.RepositoryUrl);
         var runbookUrl = Validate.HttpUrl(errors, "runbookUrl", input.RunbookUrl);
         var ownKey = slug is null ? null : Slug.Key(slug);
-        var dependsOn = await ResolveAsync(errors, "dependsOn", input.DependsOn, "service",
-            keys => db.Services.Where(x => keys.Contains(x.SlugKey)).Select(x => new KeyId(x.SlugKey, x.Id)), ct);
-        if (input.DependsOn is not null && ownKey is not null
-            && (input.DependsOn.Any(d => d is not null && Slug.Key(d.Trim()) == ownKey) || (service.Id != 0 && dependsOn is not null && dependsOn.Contains(service.Id))))
+        var oldKey = service.Id == 0 ? null : service.SlugKey;
+        var dependsOnSlugs = input.DependsOn;
+        if (dependsOnSlugs is not null && dependsOnSlugs.Any(d => d is not null && (Slug.Key(d.Trim()) == ownKey || Slug.Key(d.Trim()) == oldKey)))
         {
             errors.Add("dependsOn", "A service cannot depend on itself.");
+            dependsOnSlugs = [.. dependsOnSlugs.Where(d => d is null || (Slug.Key(d.Trim()) != ownKey && Slug.Key(d.Trim()) != oldKey))];
         }
+        var dependsOn = await ResolveAsync(errors, "dependsOn", dependsOnSlugs, "service",
+            keys => db.Services.Where(x => keys.Contains(x.SlugKey)).Select(x => new KeyId(x.SlugKey, x.Id)), ct);
         var databases = await ResolveAsync(errors, "databases", input.Databases, "database",
             keys => db.Databases.Where(x => keys.Contains(x.SlugKey)).Select(x => new KeyId(x.SlugKey, x.Id)), ct);
         var provides = await ResolveAsync(errors, "providesApis", input.ProvidesApis, "API",
