@@ -1,11 +1,11 @@
 using BackendPortal.E2E.Fixtures;
 using BackendPortal.E2E.Pages;
-using DatabaseCatalogService = BackendPortal.Features.Databases.DatabaseCatalogService;
-using DatabaseInput = BackendPortal.Features.Databases.DatabaseInput;
 using BackendPortal.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using DatabaseCatalogService = BackendPortal.Features.Databases.DatabaseCatalogService;
+using DatabaseInput = BackendPortal.Features.Databases.DatabaseInput;
 
 namespace BackendPortal.E2E.Tests;
 
