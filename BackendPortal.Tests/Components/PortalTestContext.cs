@@ -51,6 +51,9 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ServiceCatalogService>();
         Services.AddScoped<TeamService>();
         Services.AddScoped<ProfileService>();
+        Services.AddScoped<Features.Systems.SystemCatalogService>();
+        Services.AddScoped<Features.Databases.DatabaseCatalogService>();
+        Services.AddScoped<Features.Databases.DatabaseOperationsService>();
         Services.AddOptions<SecurityOptions>();
         Services.AddSessions();
         // The token service writes audit entries.

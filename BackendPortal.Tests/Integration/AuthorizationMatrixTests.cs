@@ -138,6 +138,8 @@ public static class AccessTable
             {
                 "slug" when path.Contains("/services", StringComparison.OrdinalIgnoreCase) => data.ServiceSlug,
                 "slug" when path.Contains("/teams", StringComparison.OrdinalIgnoreCase) => data.TeamSlug,
+                "slug" when path.Contains("/systems", StringComparison.OrdinalIgnoreCase) => data.SystemSlug,
+                "slug" when path.Contains("/databases", StringComparison.OrdinalIgnoreCase) => data.DatabaseSlug,
                 "documentname" => "v1",
                 "email" when path.Contains("/users", StringComparison.OrdinalIgnoreCase) => data.Users[Caller.Viewer].Email,
                 "id" when path.Contains("Passkey", StringComparison.OrdinalIgnoreCase) => "AAAA",
@@ -147,6 +149,9 @@ public static class AccessTable
         }
         return path;
     }
+
+    /// <summary>Database data posted by CI (QA or Admin with ingest) or an engineer of the owner team (docs/decisions/0010).</summary>
+    private static readonly Expect DatabaseIngest = new(401, 403, 201, 201, 403, 201);
 
     private static Func<MatrixData, Caller, Task<HttpRequestMessage>> Get(string pattern) =>
         (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, Concrete(pattern, data)));
@@ -203,6 +208,73 @@ public static class AccessTable
             return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/teams/{team.Slug}");
         }),
 
+        // Systems: like services (owner team's engineers and admins change them).
+        new("GET", "/api/v1/systems/", Expect.Read, Get("/api/v1/systems/")),
+        new("GET", "/api/v1/systems/export.csv", Expect.Read, Get("/api/v1/systems/export.csv")),
+        new("GET", "/api/v1/systems/{slug}", Expect.Read, Get("/api/v1/systems/{slug}")),
+        new("GET", "/api/v1/systems/{slug}/members", Expect.Read, Get("/api/v1/systems/{slug}/members")),
+        new("POST", "/api/v1/systems/", Expect.OwnedWrite(201), (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/systems")
+        {
+            Content = JsonContent.Create(CatalogData.NewSystemInput(data.TeamSlug)),
+        })),
+        new("PUT", "/api/v1/systems/{slug}", Expect.OwnedWrite(200), async (data, _) =>
+        {
+            var system = await data.Factory.CreateSystemAsync(data.TeamSlug);
+            var input = Features.Systems.SystemInput.From(system);
+            input.Name = "Renamed";
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/systems/{system.Slug}") { Content = JsonContent.Create(input) };
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(system.ETag));
+            return request;
+        }),
+        new("DELETE", "/api/v1/systems/{slug}", Expect.OwnedWrite(204), async (data, _) =>
+        {
+            var system = await data.Factory.CreateSystemAsync(data.TeamSlug);
+            return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/systems/{system.Slug}");
+        }),
+
+        // Databases: owner team's engineers and admins change them; CI (QA/Admin with ingest) and owner engineers post data.
+        new("GET", "/api/v1/databases/", Expect.Read, Get("/api/v1/databases/")),
+        new("GET", "/api/v1/databases/export.csv", Expect.Read, Get("/api/v1/databases/export.csv")),
+        new("GET", "/api/v1/databases/{slug}", Expect.Read, Get("/api/v1/databases/{slug}")),
+        new("GET", "/api/v1/databases/{slug}/migrations", Expect.Read, Get("/api/v1/databases/{slug}/migrations")),
+        new("GET", "/api/v1/databases/{slug}/size", Expect.Read, Get("/api/v1/databases/{slug}/size")),
+        new("GET", "/api/v1/databases/{slug}/slow-queries", Expect.Read, Get("/api/v1/databases/{slug}/slow-queries")),
+        new("GET", "/api/v1/databases/{slug}/backups", Expect.Read, Get("/api/v1/databases/{slug}/backups")),
+        new("POST", "/api/v1/databases/", Expect.OwnedWrite(201), (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/databases")
+        {
+            Content = JsonContent.Create(CatalogData.NewDatabaseInput(data.TeamSlug)),
+        })),
+        new("PUT", "/api/v1/databases/{slug}", Expect.OwnedWrite(200), async (data, _) =>
+        {
+            var database = await data.Factory.CreateDatabaseAsync(data.TeamSlug);
+            var input = Features.Databases.DatabaseInput.From(database);
+            input.Name = "Renamed";
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/databases/{database.Slug}") { Content = JsonContent.Create(input) };
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(database.ETag));
+            return request;
+        }),
+        new("DELETE", "/api/v1/databases/{slug}", Expect.OwnedWrite(204), async (data, _) =>
+        {
+            var database = await data.Factory.CreateDatabaseAsync(data.TeamSlug);
+            return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/databases/{database.Slug}");
+        }),
+        new("POST", "/api/v1/databases/{slug}/migrations", DatabaseIngest, (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/databases/{data.DatabaseSlug}/migrations")
+        {
+            Content = JsonContent.Create(new { id = PortalFactory.Unique("migration"), environment = "staging" }),
+        })),
+        new("POST", "/api/v1/databases/{slug}/size", DatabaseIngest, (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/databases/{data.DatabaseSlug}/size")
+        {
+            Content = JsonContent.Create(new { bytes = 1024 }),
+        })),
+        new("POST", "/api/v1/databases/{slug}/slow-queries", DatabaseIngest, (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/databases/{data.DatabaseSlug}/slow-queries")
+        {
+            Content = JsonContent.Create(new[] { new { query = "select 1", calls = 1, meanMs = 1.5 } }),
+        })),
+        new("POST", "/api/v1/databases/{slug}/backups", DatabaseIngest, (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/databases/{data.DatabaseSlug}/backups")
+        {
+            Content = JsonContent.Create(new { verified = true }),
+        })),
+
         // Audit log: admins only, read-only (there is no route that changes an entry).
         new("GET", "/api/v1/audit/", Expect.AdminOnly(200), Get("/api/v1/audit/")),
         new("GET", "/api/v1/audit/export.csv", Expect.AdminOnly(200), Get("/api/v1/audit/export.csv")),
@@ -228,6 +300,8 @@ public sealed class MatrixData(PortalFactory factory)
     public PortalFactory Factory { get; } = factory;
     public string TeamSlug { get; private set; } = "";
     public string ServiceSlug { get; private set; } = "";
+    public string SystemSlug { get; private set; } = "";
+    public string DatabaseSlug { get; private set; } = "";
     public Dictionary<Caller, Features.Users.UserAccount> Users { get; } = [];
 
     public async Task SeedAsync()
@@ -240,6 +314,8 @@ public sealed class MatrixData(PortalFactory factory)
         var team = await NewTeamLedByOwnerAsync();
         TeamSlug = team.Slug;
         ServiceSlug = (await Factory.CreateServiceAsync(TeamSlug)).Slug;
+        SystemSlug = (await Factory.CreateSystemAsync(TeamSlug)).Slug;
+        DatabaseSlug = (await Factory.CreateDatabaseAsync(TeamSlug)).Slug;
         // The non-owner engineer belongs to some other team, so "member of a team" alone is not enough.
         var other = await Factory.CreateTeamAsync();
         await Factory.AddMemberAsync(other.Slug, Users[Caller.EngineerNonOwner]);

@@ -1,7 +1,9 @@
 using BackendPortal.Components;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
+using BackendPortal.Features.Databases;
 using BackendPortal.Features.Services;
+using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
 using BackendPortal.Features.Users;
 using BackendPortal.Security;
@@ -64,6 +66,8 @@ public static class PortalAppExtensions
         api.MapTeamsApi();
         api.MapUsersApi();
         api.MapAuditApi();
+        api.MapSystemsApi();
+        api.MapDatabasesApi();
         return app;
     }
 

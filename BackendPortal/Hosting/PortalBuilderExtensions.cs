@@ -1,9 +1,11 @@
 using BackendPortal.Features.Audit;
+using BackendPortal.Features.Databases;
 using BackendPortal.Features.Demo;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Setup;
+using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
 using BackendPortal.Features.Tokens;
 using BackendPortal.Features.Users;
@@ -59,6 +61,8 @@ public static class PortalBuilderExtensions
         services.AddAudit();
         services.AddUserAdministration();
         services.AddSessions();
+        services.AddSystems();
+        services.AddDatabases();
         return builder;
     }
 

@@ -1,6 +1,8 @@
 using BackendPortal.Data;
+using BackendPortal.Features.Databases;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Services;
+using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
 using Microsoft.EntityFrameworkCore;
 
@@ -69,6 +71,7 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> dbFactory, TimePr
             db.People.Add(person);
             teams[teamSlug].Members.Add(new TeamMember { Person = person, Role = role });
         }
+        var services = new Dictionary<string, Service>();
         foreach (var s in ServiceData)
         {
             var service = new Service
@@ -87,10 +90,124 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> dbFactory, TimePr
                 RunbookUrl = $"https://wiki.example.com/runbooks/{s.Slug}",
             };
             service.Stamp("demo", now);
+            services[s.Slug] = service;
             db.Services.Add(service);
         }
+        AddCatalog(db, teams, services, now);
         await db.SaveChangesAsync(ct);
         log.LogInformation("Demo data added: {Teams} teams, {Services} services, {People} people.", TeamData.Length, ServiceData.Length, PeopleData.Length);
         return true;
+    }
+
+    private static readonly (string Slug, string Name, string Team, string Domain, string Description, string[] Members)[] SystemData =
+    [
+        ("checkout", "Checkout", "orders", "commerce", "Cart to paid order.", ["orders-api", "cart-service", "payments-api", "refunds-worker"]),
+        ("identity-platform", "Identity platform", "identity", "platform", "Accounts, tokens and profiles.", ["auth-service", "user-profile"]),
+        ("discovery", "Discovery", "search", "commerce", "Search and ranking.", ["search-api", "ranker"]),
+    ];
+
+    private static readonly (string Slug, string Name, string Team, string? System, DatabaseEngine Engine, string Version, string Host, long CapacityGib, int FrequencyHours, string[] UsedBy)[] DatabaseData =
+    [
+        ("orders-db", "Orders DB", "orders", "checkout", DatabaseEngine.PostgreSql, "16.2", "orders-db.internal:5432", 500, 24, ["orders-api", "fulfilment-bridge"]),
+        ("payments-db", "Payments DB", "payments", "checkout", DatabaseEngine.SqlServer, "2022", "payments-sql.internal:1433", 200, 6, ["payments-api", "refunds-worker", "invoice-service"]),
+        ("carts-cache", "Carts cache", "orders", "checkout", DatabaseEngine.Redis, "7.2", "carts-redis.internal:6379", 16, 24, ["cart-service"]),
+        ("identity-db", "Identity DB", "identity", "identity-platform", DatabaseEngine.PostgreSql, "15.6", "identity-db.internal:5432", 100, 24, ["auth-service", "user-profile"]),
+        ("search-index", "Search index", "search", "discovery", DatabaseEngine.MongoDb, "7.0", "search-mongo.internal:27017", 300, 48, ["search-api", "ranker"]),
+    ];
+
+    private static readonly (string Service, string DependsOn)[] DependencyData =
+    [
+        ("api-gateway", "orders-api"), ("api-gateway", "auth-service"), ("api-gateway", "search-api"), ("orders-api", "cart-service"),
+        ("orders-api", "payments-api"), ("orders-api", "event-bus"), ("refunds-worker", "event-bus"), ("payments-api", "auth-service"),
+        ("search-api", "ranker"), ("fulfilment-bridge", "orders-api"), ("user-profile", "auth-service"),
+    ];
+
+    /// <summary>Systems, databases with their ledger, sizes, backups and a slow query, and the services' relations.</summary>
+    private static void AddCatalog(AppDbContext db, Dictionary<string, Team> teams, Dictionary<string, Service> services, DateTime now)
+    {
+        var systems = new Dictionary<string, CatalogSystem>();
+        foreach (var (slug, name, team, domain, description, members) in SystemData)
+        {
+            var system = new CatalogSystem { Slug = slug, SlugKey = slug, Name = name, OwnerTeam = teams[team], Domain = domain, Description = description };
+            system.Stamp("demo", now);
+            systems[slug] = system;
+            db.Systems.Add(system);
+            foreach (var member in members)
+            {
+                services[member].System = system;
+            }
+        }
+        foreach (var (service, dependsOn) in DependencyData)
+        {
+            services[service].DependsOn.Add(new ServiceDependency { DependsOn = services[dependsOn] });
+        }
+        var index = 0;
+        foreach (var d in DatabaseData)
+        {
+            var database = new CatalogDatabase
+            {
+                Slug = d.Slug,
+                SlugKey = d.Slug,
+                Name = d.Name,
+                OwnerTeam = teams[d.Team],
+                System = d.System is null ? null : systems[d.System],
+                Engine = d.Engine,
+                EngineVersion = d.Version,
+                Environment = DeploymentEnvironment.Production,
+                Host = d.Host,
+                CapacityBytes = d.CapacityGib * 1024 * 1024 * 1024,
+                BackupFrequencyHours = d.FrequencyHours,
+                RpoMinutes = 15,
+                RtoMinutes = 60,
+            };
+            database.Stamp("demo", now);
+            db.Databases.Add(database);
+            foreach (var user in d.UsedBy)
+            {
+                services[user].Databases.Add(new ServiceDatabase { Database = database });
+            }
+            // Sizes: steady growth over two months (one database stays flat).
+            var start = d.CapacityGib * 1024L * 1024 * 1024 * (30 + index * 10) / 100;
+            var perDay = index == 2 ? 0 : d.CapacityGib * 1024L * 1024 * 1024 / 400;
+            for (var day = 60; day >= 0; day -= 3)
+            {
+                db.DatabaseSizeSamples.Add(new DatabaseSizeSample { Database = database, At = now.AddDays(-day), Bytes = start + perDay * (60 - day) });
+            }
+            // Backups: the payments database has missed its six-hourly verified backup.
+            var lastBackup = d.Slug == "payments-db" ? now.AddHours(-20) : now.AddHours(-3);
+            db.DatabaseBackups.Add(new DatabaseBackup { Database = database, At = lastBackup.AddDays(-1), Verified = true, SizeBytes = start / 3 });
+            db.DatabaseBackups.Add(new DatabaseBackup { Database = database, At = lastBackup, Verified = true, SizeBytes = start / 3 });
+            // Ledger: staging is one migration ahead of production.
+            var migrations = new[] { "0001_initial", "0002_add_indexes", "0003_add_audit_columns" };
+            for (var i = 0; i < migrations.Length; i++)
+            {
+                db.DatabaseMigrations.Add(new DatabaseMigration { Database = database, Environment = "staging", MigrationId = migrations[i], Description = migrations[i][5..].Replace('_', ' '), AppliedAt = now.AddDays(-30 + i * 10), AppliedBy = "ci", RecordedAt = now });
+                if (i < migrations.Length - 1)
+                {
+                    db.DatabaseMigrations.Add(new DatabaseMigration { Database = database, Environment = "production", MigrationId = migrations[i], Description = migrations[i][5..].Replace('_', ' '), AppliedAt = now.AddDays(-28 + i * 10), AppliedBy = "ci", RecordedAt = now });
+                }
+            }
+            index++;
+        }
+        var ordersDb = db.Databases.Local.First(d => d.Slug == "orders-db");
+        foreach (var (query, calls, mean, daysAgo) in new[]
+        {
+            ("SELECT * FROM orders WHERE customer_id = 42 ORDER BY created_at DESC LIMIT 50", 12_000L, 35.0, 7),
+            ("SELECT * FROM orders WHERE customer_id = 7 ORDER BY created_at DESC LIMIT 50", 15_000L, 48.0, 0),
+            ("UPDATE order_lines SET status = 'shipped' WHERE order_id IN (1, 2, 3)", 900L, 12.0, 0),
+        })
+        {
+            var normalized = SqlNormalizer.Normalize(query);
+            db.SlowQuerySamples.Add(new SlowQuerySample
+            {
+                Database = ordersDb,
+                Fingerprint = SqlNormalizer.Fingerprint(normalized),
+                NormalizedQuery = normalized,
+                ReportedAt = now.AddDays(-daysAgo),
+                Calls = calls,
+                MeanMs = mean,
+                P95Ms = mean * 3,
+            });
+        }
     }
 }

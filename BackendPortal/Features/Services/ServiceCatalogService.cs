@@ -25,7 +25,7 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         }
         var rows = await query.OrderBy(s => s.SlugKey).Take(page.Limit + 1).Select(Project).ToListAsync(ct);
         var next = rows.Count > page.Limit ? PageRequest.EncodeCursor(Slug.Key(rows[page.Limit - 1].Slug)) : null;
-        return new Page<ServiceDetails>(rows.Take(page.Limit).ToList(), next, total);
+        return new Page<ServiceDetails>(await WithRelationsAsync(db, [.. rows.Take(page.Limit)], ct), next, total);
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         var ids = window.Take(page.Limit).Select(m => m.Id).ToList();
         var rows = await db.Services.AsNoTracking().Where(s => ids.Contains(s.Id)).OrderBy(s => s.SlugKey).Select(Project).ToListAsync(ct);
         var next = window.Count > page.Limit ? PageRequest.EncodeCursor(window[page.Limit - 1].SlugKey) : null;
-        return new Page<ServiceDetails>(rows, next, matches.Count);
+        return new Page<ServiceDetails>(await WithRelationsAsync(db, rows, ct), next, matches.Count);
     }
 
     public async Task<GridPage<ServiceDetails>> QueryAsync(
@@ -79,9 +79,89 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = Slug.Key(slug);
-        return await db.Services.Where(s => s.SlugKey == key).Select(Project).FirstOrDefaultAsync(ct)
+        var service = await db.Services.Where(s => s.SlugKey == key).Select(Project).FirstOrDefaultAsync(ct)
             ?? throw new NotFoundException($"Service '{slug}'");
+        return (await WithRelationsAsync(db, [service], ct))[0];
     }
+
+    /// <summary>The relation slugs of a page of services, four small queries whatever the page size.</summary>
+    private static async Task<IReadOnlyList<ServiceDetails>> WithRelationsAsync(AppDbContext db, List<ServiceDetails> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+        var keys = rows.Select(r => Slug.Key(r.Slug)).ToList();
+        var dependsOn = (await db.ServiceDependencies.AsNoTracking().Where(d => keys.Contains(d.Service.SlugKey))
+            .Select(d => new { d.Service.SlugKey, d.DependsOn.Slug }).ToListAsync(ct)).ToLookup(x => x.SlugKey, x => x.Slug);
+        var databases = (await db.ServiceDatabases.AsNoTracking().Where(d => keys.Contains(d.Service.SlugKey))
+            .Select(d => new { d.Service.SlugKey, d.Database.Slug }).ToListAsync(ct)).ToLookup(x => x.SlugKey, x => x.Slug);
+        var apis = await db.ServiceApis.AsNoTracking().Where(a => keys.Contains(a.Service.SlugKey))
+            .Select(a => new { a.Service.SlugKey, a.Api.Slug, a.Role }).ToListAsync(ct);
+        var provides = apis.Where(a => a.Role == ApiRole.Provides).ToLookup(a => a.SlugKey, a => a.Slug);
+        var consumes = apis.Where(a => a.Role == ApiRole.Consumes).ToLookup(a => a.SlugKey, a => a.Slug);
+        return [.. rows.Select(r =>
+        {
+            var key = Slug.Key(r.Slug);
+            return r with
+            {
+                DependsOn = [.. dependsOn[key].Order(StringComparer.OrdinalIgnoreCase)],
+                Databases = [.. databases[key].Order(StringComparer.OrdinalIgnoreCase)],
+                ProvidesApis = [.. provides[key].Order(StringComparer.OrdinalIgnoreCase)],
+                ConsumesApis = [.. consumes[key].Order(StringComparer.OrdinalIgnoreCase)],
+            };
+        })];
+    }
+
+    /// <summary>Everything the service is connected to, with names, for the service page.</summary>
+    public async Task<ServiceRelationsView> RelationsAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = Slug.Key(slug);
+        var id = await db.Services.Where(s => s.SlugKey == key).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"Service '{slug}'");
+        var up = await db.ServiceDependencies.AsNoTracking().Where(d => d.ServiceId == id).OrderBy(d => d.DependsOn.Name)
+            .Select(d => new RelatedEntity("service", d.DependsOn.Slug, d.DependsOn.Name, d.DependsOn.OwnerTeam.Slug, d.DependsOn.Lifecycle.ToString().ToLower(), d.DependsOn.Tier))
+            .ToListAsync(ct);
+        var down = await db.ServiceDependencies.AsNoTracking().Where(d => d.DependsOnId == id).OrderBy(d => d.Service.Name)
+            .Select(d => new RelatedEntity("service", d.Service.Slug, d.Service.Name, d.Service.OwnerTeam.Slug, d.Service.Lifecycle.ToString().ToLower(), d.Service.Tier))
+            .ToListAsync(ct);
+        var databases = await db.ServiceDatabases.AsNoTracking().Where(d => d.ServiceId == id).OrderBy(d => d.Database.Name)
+            .Select(d => new { d.Database.Slug, d.Database.Name, Owner = d.Database.OwnerTeam.Slug, d.Database.Engine, d.Database.Environment })
+            .ToListAsync(ct);
+        var apis = await db.ServiceApis.AsNoTracking().Where(a => a.ServiceId == id).OrderBy(a => a.Api.Name)
+            .Select(a => new { a.Api.Slug, a.Api.Name, Owner = a.Api.OwnerTeam.Slug, a.Api.Type, a.Role })
+            .ToListAsync(ct);
+        return new ServiceRelationsView(
+            up, down,
+            [.. databases.Select(d => new RelatedEntity("database", d.Slug, d.Name, d.Owner, $"{Databases.EngineNames.Display(d.Engine)}, {d.Environment.ToString().ToLowerInvariant()}"))],
+            [.. apis.Where(a => a.Role == ApiRole.Provides).Select(a => new RelatedEntity("api", a.Slug, a.Name, a.Owner, a.Type.ToString().ToLowerInvariant()))],
+            [.. apis.Where(a => a.Role == ApiRole.Consumes).Select(a => new RelatedEntity("api", a.Slug, a.Name, a.Owner, a.Type.ToString().ToLowerInvariant()))]);
+    }
+
+    /// <summary>Slug and name of every service, database, API or system matching the text, for the pickers (at most 20).</summary>
+    public async Task<IReadOnlyList<(string Slug, string Name)>> SuggestAsync(string kind, string? text, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var pattern = Validate.LikePattern((text ?? "").Trim());
+        var rows = kind switch
+        {
+            "database" => await db.Databases.AsNoTracking().Select(d => new NameRow { Slug = d.Slug, Name = d.Name }).Where(Matches(pattern)).OrderBy(r => r.Name).Take(20).ToListAsync(ct),
+            "api" => await db.Apis.AsNoTracking().Select(a => new NameRow { Slug = a.Slug, Name = a.Name }).Where(Matches(pattern)).OrderBy(r => r.Name).Take(20).ToListAsync(ct),
+            "system" => await db.Systems.AsNoTracking().Select(a => new NameRow { Slug = a.Slug, Name = a.Name }).Where(Matches(pattern)).OrderBy(r => r.Name).Take(20).ToListAsync(ct),
+            _ => await db.Services.AsNoTracking().Select(a => new NameRow { Slug = a.Slug, Name = a.Name }).Where(Matches(pattern)).OrderBy(r => r.Name).Take(20).ToListAsync(ct),
+        };
+        return [.. rows.Select(r => (r.Slug, r.Name))];
+    }
+
+    private sealed class NameRow
+    {
+        public string Slug { get; init; } = "";
+        public string Name { get; init; } = "";
+    }
+
+    private static System.Linq.Expressions.Expression<Func<NameRow, bool>> Matches(string pattern) =>
+        r => EF.Functions.Like(r.Slug, pattern, "\\") || EF.Functions.Like(r.Name, pattern, "\\");
 
     public async Task<bool> CanEditAsync(Actor actor, string slug, CancellationToken ct = default)
     {
@@ -126,7 +206,8 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = Slug.Key(slug);
         // The owner team comes along for the audit snapshots, which then need no query of their own.
-        var service = await db.Services.Include(s => s.OwnerTeam).FirstOrDefaultAsync(s => s.SlugKey == key, ct)
+        var service = await db.Services.Include(s => s.OwnerTeam).Include(s => s.DependsOn).Include(s => s.Databases).Include(s => s.Apis)
+            .AsSplitQuery().FirstOrDefaultAsync(s => s.SlugKey == key, ct)
             ?? throw new NotFoundException($"Service '{slug}'");
         if (!await CatalogAccess.CanEditForTeamAsync(db, actor, service.OwnerTeamId, ct))
         {
@@ -157,7 +238,8 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         CatalogAccess.RequireCatalogWriter(actor);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = Slug.Key(slug);
-        var service = await db.Services.FirstOrDefaultAsync(s => s.SlugKey == key, ct)
+        var service = await db.Services.Include(s => s.DependsOn).Include(s => s.Databases).Include(s => s.Apis)
+            .AsSplitQuery().FirstOrDefaultAsync(s => s.SlugKey == key, ct)
             ?? throw new NotFoundException($"Service '{slug}'");
         if (!await CatalogAccess.CanEditForTeamAsync(db, actor, service.OwnerTeamId, ct))
         {
@@ -168,8 +250,20 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         {
             audit.AddDataChange(db, actor, AuditActions.EntityDeleted, "service", service.Slug, $"Deleted service '{service.Slug}'", await SnapshotAsync(db, service, ct), null);
         }
+        // Rows of other services that depend on this one are ClientCascade (SQL Server's cascade-path rule): removed here, in the same transaction.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var id = service.Id;
+        await db.ServiceDependencies.Where(d => d.DependsOnId == id).ExecuteDeleteAsync(ct);
         db.Services.Remove(service);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConcurrencyConflictException($"Service '{service.Slug}'", service.UpdatedBy, service.UpdatedAt, service.ETag);
+        }
+        await tx.CommitAsync(ct);
     }
 
     public async Task WriteCsvAsync(ServiceFilter filter, TextWriter writer, CancellationToken ct = default)
@@ -232,7 +326,11 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
     private static readonly System.Linq.Expressions.Expression<Func<Service, ServiceDetails>> Project = s => new ServiceDetails(
         s.Slug, s.Name, s.Description, s.OwnerTeam.Slug, s.OwnerTeam.Name, s.Lifecycle.ToString().ToLower(), s.Tier,
         s.Languages, s.Framework, s.RepositoryUrl, s.RunbookUrl, s.Tags,
-        s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, s.Version);
+        s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, s.Version)
+    {
+        System = s.System != null ? s.System.Slug : null,
+        SystemName = s.System != null ? s.System.Name : null,
+    };
 
     /// <summary>Validates the input and copies it onto the entity; returns the owner team's id.</summary>
     private static async Task<int> ApplyAsync(AppDbContext db, Service service, ServiceInput input, CancellationToken ct)
@@ -258,6 +356,32 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         var framework = Validate.Optional(errors, "framework", input.Framework, 100);
         var repositoryUrl = Validate.HttpUrl(errors, "repositoryUrl", input.RepositoryUrl);
         var runbookUrl = Validate.HttpUrl(errors, "runbookUrl", input.RunbookUrl);
+        var ownKey = slug is null ? null : Slug.Key(slug);
+        var oldKey = service.Id == 0 ? null : service.SlugKey;
+        var dependsOnSlugs = input.DependsOn;
+        if (dependsOnSlugs is not null && dependsOnSlugs.Any(d => d is not null && (Slug.Key(d.Trim()) == ownKey || Slug.Key(d.Trim()) == oldKey)))
+        {
+            errors.Add("dependsOn", "A service cannot depend on itself.");
+            dependsOnSlugs = [.. dependsOnSlugs.Where(d => d is null || (Slug.Key(d.Trim()) != ownKey && Slug.Key(d.Trim()) != oldKey))];
+        }
+        var dependsOn = await ResolveAsync(errors, "dependsOn", dependsOnSlugs, "service",
+            keys => db.Services.Where(x => keys.Contains(x.SlugKey)).Select(x => new KeyId(x.SlugKey, x.Id)), ct);
+        var databases = await ResolveAsync(errors, "databases", input.Databases, "database",
+            keys => db.Databases.Where(x => keys.Contains(x.SlugKey)).Select(x => new KeyId(x.SlugKey, x.Id)), ct);
+        var provides = await ResolveAsync(errors, "providesApis", input.ProvidesApis, "API",
+            keys => db.Apis.Where(x => keys.Contains(x.SlugKey)).Select(x => new KeyId(x.SlugKey, x.Id)), ct);
+        var consumes = await ResolveAsync(errors, "consumesApis", input.ConsumesApis, "API",
+            keys => db.Apis.Where(x => keys.Contains(x.SlugKey)).Select(x => new KeyId(x.SlugKey, x.Id)), ct);
+        int? systemId = null;
+        if (!string.IsNullOrWhiteSpace(input.System))
+        {
+            var systemKey = Slug.Key(input.System.Trim());
+            systemId = await db.Systems.Where(x => x.SlugKey == systemKey).Select(x => (int?)x.Id).FirstOrDefaultAsync(ct);
+            if (systemId is null)
+            {
+                errors.Add("system", $"There is no system '{input.System.Trim()}'.");
+            }
+        }
         int? ownerId = null;
         if (string.IsNullOrWhiteSpace(input.Owner))
         {
@@ -286,7 +410,61 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
         service.RepositoryUrl = repositoryUrl;
         service.RunbookUrl = runbookUrl;
         service.OwnerTeamId = ownerId!.Value;
+        if (input.System is not null)
+        {
+            service.SystemId = systemId;
+        }
+        if (dependsOn is not null)
+        {
+            service.DependsOn.RemoveAll(d => !dependsOn.Contains(d.DependsOnId));
+            service.DependsOn.AddRange(dependsOn.Where(id => !service.DependsOn.Any(d => d.DependsOnId == id)).Select(id => new ServiceDependency { DependsOnId = id }));
+        }
+        if (databases is not null)
+        {
+            service.Databases.RemoveAll(d => !databases.Contains(d.DatabaseId));
+            service.Databases.AddRange(databases.Where(id => !service.Databases.Any(d => d.DatabaseId == id)).Select(id => new ServiceDatabase { DatabaseId = id }));
+        }
+        foreach (var (role, ids) in new[] { (ApiRole.Provides, provides), (ApiRole.Consumes, consumes) })
+        {
+            if (ids is null)
+            {
+                continue;
+            }
+            service.Apis.RemoveAll(a => a.Role == role && !ids.Contains(a.ApiId));
+            service.Apis.AddRange(ids.Where(id => !service.Apis.Any(a => a.Role == role && a.ApiId == id)).Select(id => new ServiceApiLink { ApiId = id, Role = role }));
+        }
         return ownerId.Value;
+    }
+
+    public const int MaxRelations = 500;
+
+    private sealed record KeyId(string Key, int Id);
+
+    /// <summary>
+    /// Slugs to ids; null when the field was omitted (leave the relation as it is). Unknown slugs
+    /// are one error naming all of them.
+    /// </summary>
+    private static async Task<HashSet<int>?> ResolveAsync(
+        ValidationErrors errors, string field, List<string>? slugs, string kind, Func<List<string>, IQueryable<KeyId>> lookup, CancellationToken ct)
+    {
+        if (slugs is null)
+        {
+            return null;
+        }
+        var wanted = slugs.Where(x => !string.IsNullOrWhiteSpace(x)).Select(x => x.Trim()).DistinctBy(Slug.Key).ToList();
+        if (wanted.Count > MaxRelations)
+        {
+            errors.Add(field, $"{field} may hold at most {MaxRelations} entries.");
+            return [];
+        }
+        var keys = wanted.Select(Slug.Key).ToList();
+        var found = await lookup(keys).ToDictionaryAsync(x => x.Key, x => x.Id, ct);
+        var unknown = wanted.Where(w => !found.ContainsKey(Slug.Key(w))).ToList();
+        if (unknown.Count > 0)
+        {
+            errors.Add(field, $"Unknown {kind}{(unknown.Count == 1 ? "" : "s")} in {field}: {string.Join(", ", unknown.Select(u => $"'{u}'"))}.");
+        }
+        return [.. found.Values];
     }
 
     private async Task AuditAsync(AppDbContext db, Actor actor, string action, Service service, string summary, ServiceDetails? before, CancellationToken ct)
@@ -302,10 +480,25 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
     {
         var owner = db.Teams.Local.Where(t => t.Id == s.OwnerTeamId).Select(t => new { t.Slug, t.Name }).FirstOrDefault()
             ?? await db.Teams.AsNoTracking().Where(t => t.Id == s.OwnerTeamId).Select(t => new { t.Slug, t.Name }).FirstAsync(ct);
+        var dependsOnIds = s.DependsOn.Select(d => d.DependsOnId).ToList();
+        var databaseIds = s.Databases.Select(d => d.DatabaseId).ToList();
+        var apiIds = s.Apis.Select(a => a.ApiId).ToList();
+        var serviceSlugs = await db.Services.AsNoTracking().Where(x => dependsOnIds.Contains(x.Id)).Select(x => x.Slug).ToListAsync(ct);
+        var databaseSlugs = await db.Databases.AsNoTracking().Where(x => databaseIds.Contains(x.Id)).Select(x => x.Slug).ToListAsync(ct);
+        var apiSlugs = await db.Apis.AsNoTracking().Where(x => apiIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Slug, ct);
+        var system = s.SystemId is { } sid ? await db.Systems.AsNoTracking().Where(x => x.Id == sid).Select(x => new { x.Slug, x.Name }).FirstOrDefaultAsync(ct) : null;
         return new ServiceDetails(
             s.Slug, s.Name, s.Description, owner.Slug, owner.Name, LifecycleNames.ToApi(s.Lifecycle), s.Tier,
             [.. s.Languages], s.Framework, s.RepositoryUrl, s.RunbookUrl, [.. s.Tags],
-            s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, s.Version);
+            s.CreatedAt, s.CreatedBy, s.UpdatedAt, s.UpdatedBy, s.Version)
+        {
+            System = system?.Slug,
+            SystemName = system?.Name,
+            DependsOn = [.. serviceSlugs.Order(StringComparer.OrdinalIgnoreCase)],
+            Databases = [.. databaseSlugs.Order(StringComparer.OrdinalIgnoreCase)],
+            ProvidesApis = [.. s.Apis.Where(a => a.Role == ApiRole.Provides && apiSlugs.ContainsKey(a.ApiId)).Select(a => apiSlugs[a.ApiId]).Order(StringComparer.OrdinalIgnoreCase)],
+            ConsumesApis = [.. s.Apis.Where(a => a.Role == ApiRole.Consumes && apiSlugs.ContainsKey(a.ApiId)).Select(a => apiSlugs[a.ApiId]).Order(StringComparer.OrdinalIgnoreCase)],
+        };
     }
 
     private static string Duplicate(string slug) =>

@@ -187,6 +187,11 @@ public partial class ServiceForm
 
     private static string? Rule(bool ok, string message) => ok ? null : message;
 
+    private async Task<IEnumerable<string>> SearchSystemsAsync(string? text, CancellationToken ct) =>
+        (await Catalog.SuggestAsync("system", text, ct)).Select(s => s.Slug);
+
+    private string? CheckSystem(string? value) => serverErrors.For("system", value);
+
     private string? CheckSlug(string? value) =>
         (string.IsNullOrWhiteSpace(value)
             ? "Slug is required. " + Data.Slug.RuleText
@@ -251,6 +256,11 @@ public sealed class ServiceFormModel
     public string? RunbookUrl { get; set; }
     public string? Tags { get; set; }
     public string? Description { get; set; }
+    public string? System { get; set; }
+    public List<string> DependsOn { get; set; } = [];
+    public List<string> Databases { get; set; } = [];
+    public List<string> ProvidesApis { get; set; } = [];
+    public List<string> ConsumesApis { get; set; } = [];
 
     public static ServiceFormModel From(ServiceDetails s) => new()
     {
@@ -265,6 +275,11 @@ public sealed class ServiceFormModel
         RunbookUrl = s.RunbookUrl,
         Tags = string.Join(", ", s.Tags),
         Description = s.Description,
+        System = s.System,
+        DependsOn = [.. s.DependsOn],
+        Databases = [.. s.Databases],
+        ProvidesApis = [.. s.ProvidesApis],
+        ConsumesApis = [.. s.ConsumesApis],
     };
 
     public ServiceInput ToInput() => new()
@@ -280,6 +295,11 @@ public sealed class ServiceFormModel
         RunbookUrl = RunbookUrl,
         Tags = Split(Tags),
         Description = Description,
+        System = System ?? "",
+        DependsOn = [.. DependsOn],
+        Databases = [.. Databases],
+        ProvidesApis = [.. ProvidesApis],
+        ConsumesApis = [.. ConsumesApis],
     };
 
     /// <summary>The value of each field under the key the server uses for its errors.</summary>
@@ -296,6 +316,7 @@ public sealed class ServiceFormModel
         ["runbookUrl"] = RunbookUrl,
         ["tags"] = Tags,
         ["description"] = Description,
+        ["system"] = System,
     };
 
     public static List<string> Split(string? text) =>

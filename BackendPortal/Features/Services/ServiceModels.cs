@@ -22,9 +22,28 @@ public sealed record ServiceDetails(
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"{Version:N}\"";
+
+    /// <summary>The slug of the system the service belongs to, if any.</summary>
+    public string? System { get; init; }
+
+    public string? SystemName { get; init; }
+
+    /// <summary>Slugs of the services this one calls.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>Slugs of the databases this one uses.</summary>
+    public IReadOnlyList<string> Databases { get; init; } = [];
+
+    public IReadOnlyList<string> ProvidesApis { get; init; } = [];
+
+    public IReadOnlyList<string> ConsumesApis { get; init; } = [];
 }
 
-/// <summary>What a caller sends to create or replace a service.</summary>
+/// <summary>
+/// What a caller sends to create or replace a service. The relation fields (<see cref="System"/>,
+/// <see cref="DependsOn"/>, <see cref="Databases"/>, <see cref="ProvidesApis"/>, <see cref="ConsumesApis"/>)
+/// are left as they are when omitted (null); an empty list (or "" for the system) clears them.
+/// </summary>
 public sealed class ServiceInput
 {
     public string? Slug { get; set; }
@@ -38,6 +57,11 @@ public sealed class ServiceInput
     public string? RepositoryUrl { get; set; }
     public string? RunbookUrl { get; set; }
     public List<string>? Tags { get; set; }
+    public string? System { get; set; }
+    public List<string>? DependsOn { get; set; }
+    public List<string>? Databases { get; set; }
+    public List<string>? ProvidesApis { get; set; }
+    public List<string>? ConsumesApis { get; set; }
 
     public static ServiceInput From(ServiceDetails s) => new()
     {
@@ -52,8 +76,24 @@ public sealed class ServiceInput
         RepositoryUrl = s.RepositoryUrl,
         RunbookUrl = s.RunbookUrl,
         Tags = [.. s.Tags],
+        System = s.System ?? "",
+        DependsOn = [.. s.DependsOn],
+        Databases = [.. s.Databases],
+        ProvidesApis = [.. s.ProvidesApis],
+        ConsumesApis = [.. s.ConsumesApis],
     };
 }
+
+/// <summary>A service, database or API next to a service, with what the service page shows of it.</summary>
+public sealed record RelatedEntity(string Kind, string Slug, string Name, string? Owner, string? Detail, int? Tier = null);
+
+/// <summary>Everything a service is connected to, for its page.</summary>
+public sealed record ServiceRelationsView(
+    IReadOnlyList<RelatedEntity> DependsOn,
+    IReadOnlyList<RelatedEntity> DependedOnBy,
+    IReadOnlyList<RelatedEntity> Databases,
+    IReadOnlyList<RelatedEntity> ProvidesApis,
+    IReadOnlyList<RelatedEntity> ConsumesApis);
 
 public sealed record ServiceFilter(string? Q = null, string? Owner = null, string? Lifecycle = null, string? Language = null);
 
