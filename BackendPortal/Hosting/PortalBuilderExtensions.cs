@@ -1,4 +1,5 @@
 using BackendPortal.Features.Audit;
+using BackendPortal.Features.Catalog;
 using BackendPortal.Features.Demo;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
@@ -58,6 +59,7 @@ public static class PortalBuilderExtensions
         services.AddAudit();
         services.AddUserAdministration();
         services.AddSessions();
+        services.AddCatalogImport();
         return builder;
     }
 
