@@ -16,7 +16,7 @@ namespace BackendPortal.Bench;
 /// </summary>
 public sealed class ImportBench(BenchHost host, BenchReport report)
 {
-    private const int Runs = 3;
+    private const int Runs = 2;
 
     public async Task RunAsync()
     {
@@ -25,6 +25,8 @@ public sealed class ImportBench(BenchHost host, BenchReport report)
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await WriteTokenAsync());
         var fresh = new List<double>();
         var again = new List<double>();
+        var freshCpu = new List<double>();
+        var againCpu = new List<double>();
         var entities = 0;
         long bytes = 0;
         for (var run = 0; run < Runs; run++)
@@ -32,14 +34,19 @@ public sealed class ImportBench(BenchHost host, BenchReport report)
             var (yaml, count) = Generate($"r{run}");
             entities = count;
             bytes = Encoding.UTF8.GetByteCount(yaml);
+            // The server runs in this process: its CPU time is what one import costs, whatever else loads the machine.
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             fresh.Add(await PostAsync(client, yaml, expectCreated: count));
+            freshCpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+            cpu = Process.GetCurrentProcess().TotalProcessorTime;
             again.Add(await PostAsync(client, yaml, expectCreated: 0));
-            Console.WriteLine($"  run {run + 1}: new {fresh[^1]:F0} ms, again {again[^1]:F0} ms");
+            againCpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+            Console.WriteLine($"  run {run + 1}: new {fresh[^1]:F0} ms wall / {freshCpu[^1]:F0} ms CPU, again {again[^1]:F0} ms wall / {againCpu[^1]:F0} ms CPU");
         }
         report.Add("Import file", $"{entities:N0} entities (groups, users, domains, systems, components, APIs, databases, resources; ~{entities * 2:N0} relations), {bytes / 1024.0 / 1024.0:F1} MiB of YAML");
-        report.Add(LatencyStats.From("POST /api/v1/catalog/import, 10k new entities", fresh, 0));
-        report.Add(LatencyStats.From("POST /api/v1/catalog/import, same 10k again (unchanged)", again, 0));
-        report.Note($"Import target: < 10,000 ms for 10,000 entities; worst new-entity run {fresh.Max():F0} ms, worst re-import {again.Max():F0} ms.");
+        report.Add(LatencyStats.From("POST /api/v1/catalog/import, 10k new entities", fresh, 0) with { CpuMsPerRequest = freshCpu.Average() });
+        report.Add(LatencyStats.From("POST /api/v1/catalog/import, same 10k again (unchanged)", again, 0) with { CpuMsPerRequest = againCpu.Average() });
+        report.Note($"Import target: < 10,000 ms for 10,000 entities; worst new-entity run {fresh.Max():F0} ms wall ({freshCpu.Max():F0} ms process CPU), worst re-import {again.Max():F0} ms wall ({againCpu.Max():F0} ms CPU).");
     }
 
     private static async Task<double> PostAsync(HttpClient client, string yaml, int expectCreated)
