@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
+using BackendPortal.Features.Catalog;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
@@ -62,6 +63,7 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
             Services.AddAudit();
         }
         Services.AddScoped<Features.Tokens.TokenService>();
+        Services.AddCatalogImport();
         Auth = AddAuthorization();
         // Last: it builds the renderer, after which no service can be added.
         SetRendererInfo(new RendererInfo("Server", true));

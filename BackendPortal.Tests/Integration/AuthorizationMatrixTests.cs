@@ -93,6 +93,7 @@ public static class AccessTable
     public static readonly IReadOnlyDictionary<string, (PageExpect Expect, string Why)> PageRows = new Dictionary<string, (PageExpect, string)>(StringComparer.OrdinalIgnoreCase)
     {
         ["/services/new"] = (PageExpect.CatalogWriters, "creating a service needs the write-catalog policy"),
+        ["/catalog/import"] = (PageExpect.CatalogWriters, "importing needs the write-catalog policy; ownership is checked per entity"),
         ["/services/{Slug}/edit"] = (PageExpect.CatalogWriters, "editing needs the write-catalog policy; a non-owner engineer gets the page with its refusal"),
         ["/Account/Manage/RenamePasskey/{Id}"] = (PageExpect.SignedIn("redirect:/Account/Manage/Passkeys"), "an unknown passkey id goes back to the passkey list"),
         ["/Account/Manage/SetPassword"] = (PageExpect.SignedIn("redirect:/Account/Manage/ChangePassword"), "these users have a password already"),
@@ -274,6 +275,14 @@ public static class AccessTable
         {
             Content = JsonContent.Create(new { verified = true }),
         })),
+        // Backstage import and export: import needs write-catalog and ownership of what it changes; export is a read.
+        new("POST", "/api/v1/catalog/import", Expect.OwnedWrite(200), (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/catalog/import")
+        {
+            Content = new StringContent(
+                $"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {PortalFactory.Unique("imported")}\nspec:\n  type: service\n  lifecycle: production\n  owner: {data.TeamSlug}\n",
+                System.Text.Encoding.UTF8, "application/yaml"),
+        })),
+        new("GET", "/api/v1/catalog/export", Expect.Read, Get("/api/v1/catalog/export")),
 
         // Audit log: admins only, read-only (there is no route that changes an entry).
         new("GET", "/api/v1/audit/", Expect.AdminOnly(200), Get("/api/v1/audit/")),

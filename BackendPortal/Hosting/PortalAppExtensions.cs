@@ -2,6 +2,7 @@ using BackendPortal.Components;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
+using BackendPortal.Features.Catalog;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
@@ -68,6 +69,7 @@ public static class PortalAppExtensions
         api.MapAuditApi();
         api.MapSystemsApi();
         api.MapDatabasesApi();
+        api.MapCatalogImportApi();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
+using BackendPortal.Features.Catalog;
 using BackendPortal.Features.Demo;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
@@ -63,6 +64,7 @@ public static class PortalBuilderExtensions
         services.AddSessions();
         services.AddSystems();
         services.AddDatabases();
+        services.AddCatalogImport();
         return builder;
     }
 

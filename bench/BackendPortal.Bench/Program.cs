@@ -12,6 +12,13 @@ public static class BenchProgram
         if (mode is not ("api" or "circuits" or "audit" or "signin" or "all"))
         {
             Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|signin|all]");
+    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|import|all]</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
+        if (mode is not ("api" or "circuits" or "audit" or "import" or "all"))
+        {
+            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|import|all]");
             return 2;
         }
 
@@ -36,6 +43,10 @@ public static class BenchProgram
         {
             await new SignInBench(host, report).RunAsync();
             report.Add("Load average after the sign-in bench", BenchReport.LoadAverage());
+        if (mode is "import" or "all")
+        {
+            await new ImportBench(host, report).RunAsync();
+            report.Add("Load average after the import bench", BenchReport.LoadAverage());
         }
         if (mode is "circuits" or "all")
         {

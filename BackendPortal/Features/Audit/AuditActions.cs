@@ -18,6 +18,7 @@ public static class AuditActions
     public const string EntityCreated = "entity.created";
     public const string EntityUpdated = "entity.updated";
     public const string EntityDeleted = "entity.deleted";
+    public const string CatalogImported = "catalog.imported";
 
     /// <summary>Every code with what it means, in the order the filter offers them.</summary>
     public static readonly IReadOnlyList<(string Code, string Meaning)> All =
@@ -37,6 +38,7 @@ public static class AuditActions
         (EntityCreated, "Catalog data was created; After holds the new record."),
         (EntityUpdated, "Catalog data was changed; Before and After hold the record on each side of the change."),
         (EntityDeleted, "Catalog data was deleted; Before holds the removed record."),
+        (CatalogImported, "A Backstage catalog file was imported; the summary counts what was created, updated, unchanged and skipped."),
     ];
 
     public static bool IsKnown(string code) => All.Any(a => a.Code == code);
