@@ -51,6 +51,7 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ServiceCatalogService>();
         Services.AddScoped<TeamService>();
         Services.AddScoped<ProfileService>();
+        Services.AddPeople();
         Services.AddOptions<SecurityOptions>();
         Services.AddSessions();
         // The token service writes audit entries.
