@@ -27,21 +27,31 @@ public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFacto
             .Where(r => db.TeamMembers.Any(m => m.TeamId == team.Id && m.PersonId == r.PersonId))
             .Select(r => new { r.PersonId, r.SkillId, r.Proficiency })
             .ToListAsync(ct);
-        var byPerson = ratings.GroupBy(r => r.PersonId).ToDictionary(g => g.Key, g => g.ToDictionary(r => r.SkillId, r => r.Proficiency));
-        var skillSlugs = skills.ToDictionary(s => s.Id, s => s.Slug);
+        var column = skills.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var coverage = new int[skills.Count];
+        var rated = new int[skills.Count];
+        var cells = new Dictionary<int, Dictionary<string, int>>();
+        foreach (var r in ratings)
+        {
+            if (!column.TryGetValue(r.SkillId, out var c))
+            {
+                continue;
+            }
+            if (!cells.TryGetValue(r.PersonId, out var row))
+            {
+                cells[r.PersonId] = row = new Dictionary<string, int>(skills.Count);
+            }
+            row[skills[c].Slug] = r.Proficiency;
+            coverage[c] += r.Proficiency >= Proficiency.Working ? 1 : 0;
+            rated[c] += r.Proficiency > 0 ? 1 : 0;
+        }
+        var none = new Dictionary<string, int>();
         var people = members
             .OrderByDescending(m => m.Role).ThenBy(m => m.Name, StringComparer.CurrentCultureIgnoreCase)
-            .Select(m =>
-            {
-                var mine = byPerson.GetValueOrDefault(m.PersonId) ?? [];
-                IReadOnlyDictionary<string, int> cells = mine.Where(r => skillSlugs.ContainsKey(r.Key)).ToDictionary(r => skillSlugs[r.Key], r => r.Value);
-                return new MatrixPerson(m.Slug, m.Name, m.Role == TeamRole.Lead ? "lead" : "member", CareerLevels.ToApi(m.Level), cells);
-            })
+            .Select(m => new MatrixPerson(m.Slug, m.Name, m.Role == TeamRole.Lead ? "lead" : "member", CareerLevels.ToApi(m.Level),
+                cells.TryGetValue(m.PersonId, out var row) ? row : none))
             .ToList();
-        var matrixSkills = skills.Select(s => new MatrixSkill(
-            s.Slug, s.Name, s.Category,
-            Coverage: ratings.Count(r => r.SkillId == s.Id && r.Proficiency >= Proficiency.Working),
-            Rated: ratings.Count(r => r.SkillId == s.Id && r.Proficiency > 0))).ToList();
+        var matrixSkills = skills.Select((s, i) => new MatrixSkill(s.Slug, s.Name, s.Category, coverage[i], rated[i])).ToList();
         return new SkillsMatrix(team.Slug, team.Name, wanted, categories, matrixSkills, people);
     }
 
