@@ -170,6 +170,7 @@ public sealed class PeopleBench(BenchHost host, BenchReport report)
         }
 
         var times = new List<double>();
+        var interactive = new List<double>();
         for (var i = 0; i < Renders; i++)
         {
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, StorageState = storage });
@@ -177,6 +178,7 @@ public sealed class PeopleBench(BenchHost host, BenchReport report)
             var start = Stopwatch.GetTimestamp();
             await page.GotoAsync($"/teams/{TeamSlug}");
             await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            interactive.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             await page.Locator($"[data-testid=skills-matrix] tbody tr:nth-child({TeamSize})").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             var cells = await page.Locator("[data-testid=skills-matrix] tbody td").CountAsync();
@@ -186,6 +188,9 @@ public sealed class PeopleBench(BenchHost host, BenchReport report)
         var rest = LatencyStats.From("render", times.Skip(1).ToList(), 0);
         report.Add($"Team page with the {TeamSize} × {SkillCount} heatmap in Chromium (navigation until all rows are in the DOM, circuit interactive)",
             FormattableString.Invariant($"**first {first:F0} ms**, then p50 {rest.P50:F0} ms / max {rest.Max:F0} ms over {Renders - 1} fresh contexts (target < {RenderTargetMs:F0} ms: {(Math.Max(first, rest.Max) < RenderTargetMs ? "met" : "**missed**")})"));
+        var live = LatencyStats.From("interactive", interactive, 0);
+        report.Add("Same page until the circuit is interactive (members list and the rest of the page, before the heatmap arrives)",
+            FormattableString.Invariant($"first {interactive[0]:F0} ms, p50 {live.P50:F0} ms"));
         Console.WriteLine(FormattableString.Invariant($"  render: first {first:F0} ms, p50 {rest.P50:F0} ms, max {rest.Max:F0} ms"));
     }
 

@@ -23,10 +23,14 @@ public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFacto
         var members = await db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team.Id)
             .Select(m => new { m.PersonId, m.Person.Slug, m.Person.Name, m.Role, m.Person.Level })
             .ToListAsync(ct);
-        var ratings = await db.PersonSkills.AsNoTracking()
-            .Where(r => db.TeamMembers.Any(m => m.TeamId == team.Id && m.PersonId == r.PersonId))
-            .Select(r => new { r.PersonId, r.SkillId, r.Proficiency })
-            .ToListAsync(ct);
+        // From the team's members into each one's ratings (the ratings' primary key starts with the person).
+        var ratingQuery = db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team.Id).SelectMany(m => m.Person.Skills);
+        if (wanted is not null)
+        {
+            var ids = skills.Select(s => s.Id).ToList();
+            ratingQuery = ratingQuery.Where(r => ids.Contains(r.SkillId));
+        }
+        var ratings = await ratingQuery.Select(r => new { r.PersonId, r.SkillId, r.Proficiency }).ToListAsync(ct);
         var column = skills.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var coverage = new int[skills.Count];
         var rated = new int[skills.Count];
@@ -142,9 +146,9 @@ public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFacto
             .ToLookup(d => d.ServiceId, d => d.Engine);
         var members = await db.TeamMembers.AsNoTracking().Where(m => teamIds.Contains(m.TeamId))
             .Select(m => new { m.TeamId, m.PersonId, m.Person.Slug, m.Person.Name }).ToListAsync(ct);
-        var known = (await db.PersonSkills.AsNoTracking()
-                .Where(r => r.Proficiency >= Proficiency.Working && db.TeamMembers.Any(m => teamIds.Contains(m.TeamId) && m.PersonId == r.PersonId))
-                .Select(r => new { r.PersonId, r.SkillId, r.Proficiency }).ToListAsync(ct))
+        var known = (await db.TeamMembers.AsNoTracking().Where(m => teamIds.Contains(m.TeamId))
+                .SelectMany(m => m.Person.Skills).Where(r => r.Proficiency >= Proficiency.Working)
+                .Select(r => new { r.PersonId, r.SkillId, r.Proficiency }).Distinct().ToListAsync(ct))
             .GroupBy(r => r.PersonId)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<int, int>)g.ToDictionary(r => r.SkillId, r => r.Proficiency));
         var empty = new Dictionary<int, int>();
