@@ -55,6 +55,7 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Features.Systems.SystemCatalogService>();
         Services.AddScoped<Features.Databases.DatabaseCatalogService>();
         Services.AddScoped<Features.Databases.DatabaseOperationsService>();
+        Services.AddPeople();
         Services.AddOptions<SecurityOptions>();
         Services.AddSessions();
         // The token service writes audit entries.

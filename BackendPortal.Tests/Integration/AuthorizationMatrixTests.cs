@@ -108,6 +108,7 @@ public static class AccessTable
         ["/admin"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "the admin overview is for admins"),
         ["/admin/users"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "user administration is for admins"),
         ["/admin/audit"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "the audit log is for admins"),
+        ["/admin/skills"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "the skill catalog and levels are managed by admins"),
     };
 
     public static PageExpect PageExpectFor(string pattern) =>
@@ -141,6 +142,10 @@ public static class AccessTable
                 "slug" when path.Contains("/teams", StringComparison.OrdinalIgnoreCase) => data.TeamSlug,
                 "slug" when path.Contains("/systems", StringComparison.OrdinalIgnoreCase) => data.SystemSlug,
                 "slug" when path.Contains("/databases", StringComparison.OrdinalIgnoreCase) => data.DatabaseSlug,
+                "slug" when path.Contains("/people", StringComparison.OrdinalIgnoreCase) => data.Users[Caller.EngineerOwner].PersonSlug,
+                "slug" when path.Contains("/skills", StringComparison.OrdinalIgnoreCase) => "java",
+                "skill" => "java",
+                "level" => "senior",
                 "documentname" => "v1",
                 "email" when path.Contains("/users", StringComparison.OrdinalIgnoreCase) => data.Users[Caller.Viewer].Email,
                 "id" when path.Contains("Passkey", StringComparison.OrdinalIgnoreCase) => "AAAA",
@@ -300,6 +305,74 @@ public static class AccessTable
             var user = await data.Factory.CreateUserAsync(Roles.Viewer);
             return new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/users/{Uri.EscapeDataString(user.Email)}") { Content = JsonContent.Create(new { locked = true }) };
         }),
+
+        // People: everyone signed in reads; a person rates their own skills, leads endorse and level their members, admins anything.
+        new("GET", "/api/v1/people/", Expect.Read, Get("/api/v1/people/")),
+        new("GET", "/api/v1/people/export.csv", Expect.Read, Get("/api/v1/people/export.csv")),
+        new("GET", "/api/v1/people/bus-factor-risks", Expect.Read, Get("/api/v1/people/bus-factor-risks")),
+        new("GET", "/api/v1/people/{slug}", Expect.Read, Get("/api/v1/people/{slug}")),
+        new("GET", "/api/v1/people/{slug}/skills", Expect.Read, Get("/api/v1/people/{slug}/skills")),
+        new("GET", "/api/v1/people/{slug}/gap", Expect.Read, Get("/api/v1/people/{slug}/gap")),
+        new("POST", "/api/v1/people/", Expect.OwnedWrite(201), (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/people")
+        {
+            Content = JsonContent.Create(new { slug = PortalFactory.Unique("hire"), name = "New hire", teams = new[] { data.TeamSlug }, level = "junior" }),
+        })),
+        new("PUT", "/api/v1/people/{slug}", Expect.OwnedWrite(200), async (data, _) =>
+        {
+            var person = await data.NewMemberOfOwnersTeamAsync();
+            var input = Features.People.PersonInput.From(person);
+            input.Level = "senior";
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/people/{person.Slug}") { Content = JsonContent.Create(input) };
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(person.ETag));
+            return request;
+        }),
+        new("DELETE", "/api/v1/people/{slug}", Expect.AdminOnly(204), async (data, _) =>
+        {
+            var person = await data.NewMemberOfOwnersTeamAsync();
+            return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/people/{person.Slug}");
+        }),
+        // The owner engineer's own ratings: they and admins may change them, nobody else.
+        new("PUT", "/api/v1/people/{slug}/skills", Expect.OwnedWrite(200), (data, _) => Task.FromResult(
+            new HttpRequestMessage(HttpMethod.Put, $"/api/v1/people/{data.Users[Caller.EngineerOwner].PersonSlug}/skills")
+            {
+                Content = JsonContent.Create(new[] { new { skill = "java", level = 3 } }),
+            })),
+        // A member of the team the owner engineer leads: the lead and admins endorse.
+        new("PUT", "/api/v1/people/{slug}/skills/{skill}/endorsement", Expect.OwnedWrite(200), async (data, _) =>
+            new HttpRequestMessage(HttpMethod.Put, $"/api/v1/people/{(await data.RatedMemberOfOwnersTeamAsync()).Slug}/skills/java/endorsement")),
+        new("DELETE", "/api/v1/people/{slug}/skills/{skill}/endorsement", Expect.OwnedWrite(200), async (data, _) =>
+            new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/people/{(await data.RatedMemberOfOwnersTeamAsync()).Slug}/skills/java/endorsement")),
+        new("GET", "/api/v1/teams/{slug}/skills-matrix", Expect.Read, Get("/api/v1/teams/{slug}/skills-matrix")),
+        new("GET", "/api/v1/services/{slug}/bus-factor", Expect.Read, Get("/api/v1/services/{slug}/bus-factor")),
+
+        // Skill catalog and levels: everyone reads, admins change.
+        new("GET", "/api/v1/skills/", Expect.Read, Get("/api/v1/skills/")),
+        new("GET", "/api/v1/skills/{slug}", Expect.Read, Get("/api/v1/skills/{slug}")),
+        new("POST", "/api/v1/skills/", Expect.AdminOnly(201), (_, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/skills")
+        {
+            Content = JsonContent.Create(new { slug = PortalFactory.Unique("skill"), name = "New skill", category = "Languages" }),
+        })),
+        new("PUT", "/api/v1/skills/{slug}", Expect.AdminOnly(200), async (data, _) =>
+        {
+            var skill = await data.NewSkillAsync();
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/skills/{skill.Slug}")
+            {
+                Content = JsonContent.Create(new { slug = skill.Slug, name = "Renamed", category = skill.Category }),
+            };
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(skill.ETag));
+            return request;
+        }),
+        new("DELETE", "/api/v1/skills/{slug}", Expect.AdminOnly(204), async (data, _) =>
+            new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/skills/{(await data.NewSkillAsync()).Slug}")),
+        new("GET", "/api/v1/levels/", Expect.Read, Get("/api/v1/levels/")),
+        new("GET", "/api/v1/levels/{level}", Expect.Read, Get("/api/v1/levels/{level}")),
+        new("PUT", "/api/v1/levels/{level}", Expect.AdminOnly(200), async (data, _) =>
+        {
+            var level = await data.Factory.WithServiceAsync<Features.People.SkillCatalogService, Features.People.LevelDetails>(s => s.LevelAsync("staff"));
+            var request = new HttpRequestMessage(HttpMethod.Put, "/api/v1/levels/staff") { Content = JsonContent.Create(Features.People.LevelInput.From(level)) };
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(level.ETag));
+            return request;
+        }),
     ];
 }
 
@@ -329,6 +402,32 @@ public sealed class MatrixData(PortalFactory factory)
         var other = await Factory.CreateTeamAsync();
         await Factory.AddMemberAsync(other.Slug, Users[Caller.EngineerNonOwner]);
     }
+
+    /// <summary>A person without an account in the team the owner engineer leads.</summary>
+    public Task<Features.People.PersonDetails> NewMemberOfOwnersTeamAsync() =>
+        Factory.WithServiceAsync<Features.People.PeopleService, Features.People.PersonDetails>(s => s.CreateAsync(Security.Actor.System, new Features.People.PersonInput
+        {
+            Slug = PortalFactory.Unique("member"),
+            Name = "Member",
+            Level = "junior",
+            Teams = [TeamSlug],
+        }));
+
+    public async Task<Features.People.PersonDetails> RatedMemberOfOwnersTeamAsync()
+    {
+        var person = await NewMemberOfOwnersTeamAsync();
+        await Factory.WithServiceAsync<Features.People.PeopleService, IReadOnlyList<Features.People.SkillRating>>(s =>
+            s.ReplaceSkillsAsync(Security.Actor.System, person.Slug, [new Features.People.SkillRatingInput { Skill = "java", Level = 2 }]));
+        return person;
+    }
+
+    public Task<Features.People.SkillDetails> NewSkillAsync() =>
+        Factory.WithServiceAsync<Features.People.SkillCatalogService, Features.People.SkillDetails>(s => s.CreateAsync(Security.Actor.System, new Features.People.SkillInput
+        {
+            Slug = PortalFactory.Unique("skill"),
+            Name = "Skill",
+            Category = "Languages",
+        }));
 
     public async Task<TeamDetails> NewTeamLedByOwnerAsync()
     {

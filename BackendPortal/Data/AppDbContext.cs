@@ -35,6 +35,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DatabaseSizeSample> DatabaseSizeSamples => Set<DatabaseSizeSample>();
     public DbSet<SlowQuerySample> SlowQuerySamples => Set<SlowQuerySample>();
     public DbSet<DatabaseBackup> DatabaseBackups => Set<DatabaseBackup>();
+    public DbSet<Skill> Skills => Set<Skill>();
+    public DbSet<PersonSkill> PersonSkills => Set<PersonSkill>();
+    public DbSet<RoleLevel> RoleLevels => Set<RoleLevel>();
+    public DbSet<LevelExpectation> LevelExpectations => Set<LevelExpectation>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

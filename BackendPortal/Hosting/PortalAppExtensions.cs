@@ -3,6 +3,7 @@ using BackendPortal.Data;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
 using BackendPortal.Features.Catalog;
+using BackendPortal.Features.People;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
@@ -70,6 +71,7 @@ public static class PortalAppExtensions
         api.MapSystemsApi();
         api.MapDatabasesApi();
         api.MapCatalogImportApi();
+        api.MapPeopleApi();
         return app;
     }
 

@@ -2,6 +2,7 @@ using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
 using BackendPortal.Features.Catalog;
 using BackendPortal.Features.Demo;
+using BackendPortal.Features.People;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
@@ -65,6 +66,7 @@ public static class PortalBuilderExtensions
         services.AddSystems();
         services.AddDatabases();
         services.AddCatalogImport();
+        services.AddPeople();
         return builder;
     }
 

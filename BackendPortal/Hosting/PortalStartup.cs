@@ -54,5 +54,7 @@ public static class PortalStartup
                 await roles.CreateAsync(new IdentityRole(role));
             }
         }
+        await Features.People.PeopleReferenceData.SeedAsync(
+            scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>(), scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
     }
 }

@@ -19,6 +19,13 @@ public static class BenchProgram
         if (mode is not ("api" or "circuits" or "audit" or "import" or "all"))
         {
             Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|import|all]");
+    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|people|all]</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
+        if (mode is not ("api" or "circuits" or "audit" or "people" or "all"))
+        {
+            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|people|all]");
             return 2;
         }
 
@@ -47,6 +54,9 @@ public static class BenchProgram
         {
             await new ImportBench(host, report).RunAsync();
             report.Add("Load average after the import bench", BenchReport.LoadAverage());
+        if (mode is "people")
+        {
+            await new PeopleBench(host, report).RunAsync();
         }
         if (mode is "circuits" or "all")
         {

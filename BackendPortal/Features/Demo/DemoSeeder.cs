@@ -47,6 +47,32 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> dbFactory, TimePr
         ("margaret-hamilton", "Margaret Hamilton", "search", TeamRole.Lead),
     ];
 
+    /// <summary>A few ratings so the skills matrix and bus factors have something to show (Ada alone knows Java in Payments).</summary>
+    private static readonly (string Person, CareerLevel Level, (string Skill, int Proficiency)[] Ratings)[] SkillData =
+    [
+        ("ada-lovelace", CareerLevel.Staff, [("java", 4), ("postgresql", 3), ("sql", 4), ("rest-apis", 4), ("debugging", 4), ("unit-testing", 3)]),
+        ("alan-turing", CareerLevel.Intermediate, [("java", 1), ("python", 3), ("sql", 2), ("rest-apis", 2), ("unit-testing", 2), ("debugging", 2)]),
+        ("grace-hopper", CareerLevel.Senior, [("csharp", 4), ("go", 3), ("sql", 3), ("rest-apis", 3), ("openapi", 2), ("debugging", 3)]),
+        ("edsger-dijkstra", CareerLevel.Senior, [("csharp", 3), ("go", 2), ("ruby", 1), ("sql", 3), ("unit-testing", 4), ("integration-testing", 3)]),
+        ("barbara-liskov", CareerLevel.Staff, [("go", 4), ("python", 2), ("grpc", 4), ("security", 4), ("debugging", 3)]),
+        ("ken-thompson", CareerLevel.Staff, [("go", 4), ("java", 3), ("load-testing", 3), ("debugging", 4)]),
+        ("margaret-hamilton", CareerLevel.Senior, [("python", 4), ("sql", 3), ("load-testing", 2), ("integration-testing", 3)]),
+    ];
+
+    private static async Task AddSkillRatingsAsync(AppDbContext db, DateTime now, CancellationToken ct)
+    {
+        var skills = await db.Skills.ToDictionaryAsync(s => s.SlugKey, s => s.Id, ct);
+        foreach (var (slug, level, ratings) in SkillData)
+        {
+            var person = db.People.Local.Single(p => p.Slug == slug);
+            person.Level = level;
+            foreach (var (skill, proficiency) in ratings.Where(r => skills.ContainsKey(r.Skill)))
+            {
+                person.Skills.Add(new PersonSkill { SkillId = skills[skill], Proficiency = proficiency, RatedAt = now, RatedBy = "demo" });
+            }
+        }
+    }
+
     public async Task<bool> SeedIfEmptyAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -94,6 +120,7 @@ public sealed class DemoSeeder(IDbContextFactory<AppDbContext> dbFactory, TimePr
             db.Services.Add(service);
         }
         AddCatalog(db, teams, services, now);
+        await AddSkillRatingsAsync(db, now, ct);
         await db.SaveChangesAsync(ct);
         log.LogInformation("Demo data added: {Teams} teams, {Services} services, {People} people.", TeamData.Length, ServiceData.Length, PeopleData.Length);
         return true;

@@ -18,5 +18,8 @@ public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.HasIndex(p => p.Email);
         b.HasOne(p => p.User).WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(p => p.UserId).IsUnique();
+        b.Property(p => p.Title).HasMaxLength(200);
+        b.Property(p => p.Level).HasConversion<string>().HasMaxLength(16);
+        b.HasIndex(p => p.Level);
     }
 }
