@@ -219,6 +219,15 @@ public static class AccessTable
             var user = await data.Factory.CreateUserAsync(Roles.Viewer);
             return new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/users/{Uri.EscapeDataString(user.Email)}") { Content = JsonContent.Create(new { locked = true }) };
         }),
+
+        // Graph and search: everyone who can read the catalog.
+        new("GET", "/api/v1/services/{slug}/blast-radius", Expect.Read, Get("/api/v1/services/{slug}/blast-radius")),
+        new("GET", "/api/v1/databases/{slug}/blast-radius", Expect.Read, async (data, _) =>
+            new HttpRequestMessage(HttpMethod.Get, $"/api/v1/databases/{await Features.Graph.GraphMatrix.DatabaseAsync(data)}/blast-radius")),
+        new("GET", "/api/v1/apis/{slug}/blast-radius", Expect.Read, async (data, _) =>
+            new HttpRequestMessage(HttpMethod.Get, $"/api/v1/apis/{await Features.Graph.GraphMatrix.ApiAsync(data)}/blast-radius")),
+        new("GET", "/api/v1/graph", Expect.Read, Get("/api/v1/graph")),
+        new("GET", "/api/v1/search", Expect.Read, Get("/api/v1/search")),
     ];
 }
 

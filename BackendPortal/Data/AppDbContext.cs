@@ -35,6 +35,13 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DatabaseSizeSample> DatabaseSizeSamples => Set<DatabaseSizeSample>();
     public DbSet<SlowQuerySample> SlowQuerySamples => Set<SlowQuerySample>();
     public DbSet<DatabaseBackup> DatabaseBackups => Set<DatabaseBackup>();
+    public DbSet<Features.Search.SearchTerm> SearchTerms => Set<Features.Search.SearchTerm>();
+    public DbSet<Features.Graph.CatalogStamp> CatalogStamps => Set<Features.Graph.CatalogStamp>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        optionsBuilder.AddInterceptors(Features.Search.SearchIndexInterceptor.Instance);
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,8 @@
 using BackendPortal.Components;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
+using BackendPortal.Features.Graph;
+using BackendPortal.Features.Search;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Teams;
 using BackendPortal.Features.Users;
@@ -63,6 +65,8 @@ public static class PortalAppExtensions
         api.MapTeamsApi();
         api.MapUsersApi();
         api.MapAuditApi();
+        api.MapGraphApi();
+        api.MapSearchApi();
         return app;
     }
 

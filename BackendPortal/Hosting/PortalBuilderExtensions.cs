@@ -1,6 +1,8 @@
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Demo;
+using BackendPortal.Features.Graph;
 using BackendPortal.Features.Profile;
+using BackendPortal.Features.Search;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Setup;
@@ -58,6 +60,8 @@ public static class PortalBuilderExtensions
         services.AddAudit();
         services.AddUserAdministration();
         services.AddSessions();
+        services.AddGraph();
+        services.AddSearch();
         return builder;
     }
 
