@@ -102,7 +102,7 @@ public class GraphPageTests : PortalTestContext
             .Add(f => f.SearchNodes, _ => [])
             .Add(f => f.OnChange, q => changed = q));
 
-        cut.Find("[data-testid=graph-depth] input").Change("4");
+        cut.Find("input[data-testid=graph-depth], [data-testid=graph-depth] input").Change("4");
 
         Assert.Equal(new GraphQuery("service:a", 4), changed);
     }
