@@ -115,7 +115,11 @@ public sealed partial class CatalogBench(BenchHost host, BenchReport report)
 
         var systems = Enumerable.Range(0, SystemCount).Select(i => new CatalogSystem
         {
-            Slug = $"system-{i}", SlugKey = $"system-{i}", Name = $"System {i}", OwnerTeamId = teamIds[i % teamIds.Count], Description = "A group of services.",
+            Slug = $"system-{i}",
+            SlugKey = $"system-{i}",
+            Name = $"System {i}",
+            OwnerTeamId = teamIds[i % teamIds.Count],
+            Description = "A group of services.",
         }).ToList();
         systems.ForEach(s => s.Stamp("bench", epoch));
         db.Systems.AddRange(systems);
@@ -125,8 +129,12 @@ public sealed partial class CatalogBench(BenchHost host, BenchReport report)
         var engines = Enum.GetValues<DatabaseEngine>();
         var databases = Enumerable.Range(0, DatabaseCount).Select(i => new CatalogDatabase
         {
-            Slug = i == 0 ? HotDatabase : $"db-{i}-store", SlugKey = i == 0 ? HotDatabase : $"db-{i}-store", Name = i == 0 ? "Bench hot database" : $"Store {i}",
-            Engine = engines[i % engines.Length], OwnerTeamId = teamIds[i % teamIds.Count], SystemId = systems[i % SystemCount].Id,
+            Slug = i == 0 ? HotDatabase : $"db-{i}-store",
+            SlugKey = i == 0 ? HotDatabase : $"db-{i}-store",
+            Name = i == 0 ? "Bench hot database" : $"Store {i}",
+            Engine = engines[i % engines.Length],
+            OwnerTeamId = teamIds[i % teamIds.Count],
+            SystemId = systems[i % SystemCount].Id,
             Description = "Holds records for the services that use it.",
         }).ToList();
         databases.ForEach(d => d.Stamp("bench", epoch));
@@ -139,8 +147,13 @@ public sealed partial class CatalogBench(BenchHost host, BenchReport report)
 
         var apis = Enumerable.Range(0, ApiCount).Select(i => new CatalogApi
         {
-            Slug = $"api-{i}-v1", SlugKey = $"api-{i}-v1", Name = $"API {i}", Type = (ApiType)(i % 4), OwnerTeamId = teamIds[i % teamIds.Count],
-            SystemId = systems[i % SystemCount].Id, Description = "Contract between teams.",
+            Slug = $"api-{i}-v1",
+            SlugKey = $"api-{i}-v1",
+            Name = $"API {i}",
+            Type = (ApiType)(i % 4),
+            OwnerTeamId = teamIds[i % teamIds.Count],
+            SystemId = systems[i % SystemCount].Id,
+            Description = "Contract between teams.",
         }).ToList();
         apis.ForEach(a => a.Stamp("bench", epoch));
         foreach (var chunk in apis.Chunk(1000))

@@ -35,6 +35,7 @@ public sealed class SearchTests(PortalFactory factory) : IClassFixture<PortalFac
         Assert.Equal(seed.S("example-website"), web.Items[0].Slug);
         Assert.Equal("service", web.Items[0].Kind);
         Assert.Equal(seed.S("orders-api"), Assert.Single(ord.Items).Slug);
+        Assert.Equal(seed.S("orders-api"), Assert.Single((await SearchAsync($"{seed.Prefix} orders a")).Items).Slug);
         Assert.Equal("database", Assert.Single((await SearchAsync($"{seed.Prefix} ledg")).Items).Kind);
         Assert.Equal("api", Assert.Single((await SearchAsync($"{seed.Prefix} billing ev")).Items).Kind);
         Assert.Equal("system", Assert.Single((await SearchAsync($"{seed.Prefix} comm")).Items).Kind);

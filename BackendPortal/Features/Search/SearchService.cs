@@ -111,7 +111,12 @@ public sealed class SearchService(IDbContextFactory<AppDbContext> dbFactory, ILo
         var upper = SearchText.UpperBound(prefix);
         var query = db.SearchTerms.AsNoTracking()
             .Where(t => string.Compare(t.Term, prefix) >= 0 && string.Compare(t.Term, upper) < 0);
-        if (namesOnly)
+        if (prefix.Length == 1 && within is not { Count: <= 500 })
+        {
+            // One letter alone starts a third of all words: it means "names starting with", until other words narrow the candidates.
+            query = query.Where(t => t.Field == SearchField.Slug || t.Field == SearchField.Name);
+        }
+        else if (namesOnly)
         {
             query = query.Where(t => t.Field != SearchField.Description);
         }
@@ -120,7 +125,7 @@ public sealed class SearchService(IDbContextFactory<AppDbContext> dbFactory, ILo
         {
             query = query.Where(t => within.Contains(t.Key));
         }
-        return query.Take(MaxRowsPerWord).Select(t => new TermRow(t.Kind, t.Key, t.Field, t.Term)).ToListAsync(ct);
+        return query.OrderBy(t => t.Term).Take(MaxRowsPerWord).Select(t => new TermRow(t.Kind, t.Key, t.Field, t.Term)).ToListAsync(ct);
     }
 
     private static async Task<Dictionary<(string Kind, string Key), SearchHit>> DetailsAsync(
