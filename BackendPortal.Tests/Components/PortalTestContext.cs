@@ -65,6 +65,8 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
         }
         Services.AddScoped<Features.Tokens.TokenService>();
         Services.AddCatalogImport();
+        Features.Graph.GraphRegistration.AddGraph(Services);
+        Services.AddScoped<Features.Search.SearchService>();
         Auth = AddAuthorization();
         // Last: it builds the renderer, after which no service can be added.
         SetRendererInfo(new RendererInfo("Server", true));

@@ -373,6 +373,14 @@ public static class AccessTable
             request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(level.ETag));
             return request;
         }),
+        // Graph and search: everyone who can read the catalog.
+        new("GET", "/api/v1/services/{slug}/blast-radius", Expect.Read, Get("/api/v1/services/{slug}/blast-radius")),
+        new("GET", "/api/v1/databases/{slug}/blast-radius", Expect.Read, async (data, _) =>
+            new HttpRequestMessage(HttpMethod.Get, $"/api/v1/databases/{await Features.Graph.GraphMatrix.DatabaseAsync(data)}/blast-radius")),
+        new("GET", "/api/v1/apis/{slug}/blast-radius", Expect.Read, async (data, _) =>
+            new HttpRequestMessage(HttpMethod.Get, $"/api/v1/apis/{await Features.Graph.GraphMatrix.ApiAsync(data)}/blast-radius")),
+        new("GET", "/api/v1/graph", Expect.Read, Get("/api/v1/graph")),
+        new("GET", "/api/v1/search", Expect.Read, Get("/api/v1/search")),
     ];
 }
 

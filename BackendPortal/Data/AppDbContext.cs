@@ -39,6 +39,13 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<PersonSkill> PersonSkills => Set<PersonSkill>();
     public DbSet<RoleLevel> RoleLevels => Set<RoleLevel>();
     public DbSet<LevelExpectation> LevelExpectations => Set<LevelExpectation>();
+    public DbSet<Features.Search.SearchTerm> SearchTerms => Set<Features.Search.SearchTerm>();
+    public DbSet<Features.Graph.CatalogStamp> CatalogStamps => Set<Features.Graph.CatalogStamp>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        optionsBuilder.AddInterceptors(Features.Search.SearchIndexInterceptor.Instance);
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -4,6 +4,8 @@ using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
 using BackendPortal.Features.Catalog;
 using BackendPortal.Features.People;
+using BackendPortal.Features.Graph;
+using BackendPortal.Features.Search;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
@@ -72,6 +74,8 @@ public static class PortalAppExtensions
         api.MapDatabasesApi();
         api.MapCatalogImportApi();
         api.MapPeopleApi();
+        api.MapGraphApi();
+        api.MapSearchApi();
         return app;
     }
 

@@ -3,7 +3,9 @@ using BackendPortal.Features.Databases;
 using BackendPortal.Features.Catalog;
 using BackendPortal.Features.Demo;
 using BackendPortal.Features.People;
+using BackendPortal.Features.Graph;
 using BackendPortal.Features.Profile;
+using BackendPortal.Features.Search;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Setup;
@@ -67,6 +69,8 @@ public static class PortalBuilderExtensions
         services.AddDatabases();
         services.AddCatalogImport();
         services.AddPeople();
+        services.AddGraph();
+        services.AddSearch();
         return builder;
     }
 

@@ -26,6 +26,13 @@ public static class BenchProgram
         if (mode is not ("api" or "circuits" or "audit" or "people" or "all"))
         {
             Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|people|all]");
+    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|catalog|all]</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
+        if (mode is not ("api" or "circuits" or "audit" or "catalog" or "all"))
+        {
+            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|catalog|all]");
             return 2;
         }
 
@@ -57,6 +64,10 @@ public static class BenchProgram
         if (mode is "people")
         {
             await new PeopleBench(host, report).RunAsync();
+        if (mode is "catalog" or "all")
+        {
+            await new CatalogBench(host, report).RunAsync();
+            report.Add("Load average after the catalog bench", BenchReport.LoadAverage());
         }
         if (mode is "circuits" or "all")
         {

@@ -1,0 +1,15 @@
+// Ctrl+K (Cmd+K on a Mac) focuses the global search box from anywhere on the page.
+export function bindShortcut(box) {
+    const onKey = e => {
+        if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+            const input = box.querySelector('input');
+            if (input) {
+                e.preventDefault();
+                input.focus();
+                input.select();
+            }
+        }
+    };
+    document.addEventListener('keydown', onKey);
+    return { dispose: () => document.removeEventListener('keydown', onKey) };
+}
