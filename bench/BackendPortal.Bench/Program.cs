@@ -5,34 +5,28 @@ namespace BackendPortal.Bench;
 // Not top-level statements: those would declare a second `Program` beside the app's.
 public static class BenchProgram
 {
-    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|signin|all]</summary>
+    /// <summary>One mode a module's benchmark answers to; <c>all</c> runs those marked so, in this order.</summary>
+    private sealed record Mode(string Name, bool InAll, Func<BenchHost, BenchReport, Task> Run);
+
+    private static readonly Mode[] Modes =
+    [
+        new("api", true, (h, r) => new ApiBench(h, r).RunAsync()),
+        new("audit", true, (h, r) => new AuditBench(h, r).RunAsync()),
+        new("signin", true, (h, r) => new SignInBench(h, r).RunAsync()),
+        new("catalog", true, (h, r) => new CatalogBench(h, r).RunAsync()),
+        new("import", true, (h, r) => new ImportBench(h, r).RunAsync()),
+        new("people", false, (h, r) => new PeopleBench(h, r).RunAsync()),
+        new("circuits", true, (h, r) => new CircuitBench(h, r).RunAsync()),
+    ];
+
+    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [mode|all]</summary>
     public static async Task<int> Main(string[] args)
     {
         var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
-        if (mode is not ("api" or "circuits" or "audit" or "signin" or "all"))
+        var selected = Modes.Where(m => m.Name == mode || (mode == "all" && m.InAll)).ToList();
+        if (selected.Count == 0)
         {
-            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|signin|all]");
-    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|import|all]</summary>
-    public static async Task<int> Main(string[] args)
-    {
-        var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
-        if (mode is not ("api" or "circuits" or "audit" or "import" or "all"))
-        {
-            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|import|all]");
-    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|people|all]</summary>
-    public static async Task<int> Main(string[] args)
-    {
-        var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
-        if (mode is not ("api" or "circuits" or "audit" or "people" or "all"))
-        {
-            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|people|all]");
-    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|catalog|all]</summary>
-    public static async Task<int> Main(string[] args)
-    {
-        var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
-        if (mode is not ("api" or "circuits" or "audit" or "catalog" or "all"))
-        {
-            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|catalog|all]");
+            Console.Error.WriteLine($"usage: BackendPortal.Bench [{string.Join('|', Modes.Select(m => m.Name))}|all]");
             return 2;
         }
 
@@ -43,36 +37,10 @@ public static class BenchProgram
         report.Add("Load average at start (1/5/15 min)", BenchReport.LoadAverage());
         await host.StartAndSeedAsync(report);
 
-        if (mode is "api" or "all")
+        foreach (var bench in selected)
         {
-            await new ApiBench(host, report).RunAsync();
-            report.Add("Load average after the API bench", BenchReport.LoadAverage());
-        }
-        if (mode is "audit" or "all")
-        {
-            await new AuditBench(host, report).RunAsync();
-            report.Add("Load average after the audit bench", BenchReport.LoadAverage());
-        }
-        if (mode is "signin" or "all")
-        {
-            await new SignInBench(host, report).RunAsync();
-            report.Add("Load average after the sign-in bench", BenchReport.LoadAverage());
-        if (mode is "import" or "all")
-        {
-            await new ImportBench(host, report).RunAsync();
-            report.Add("Load average after the import bench", BenchReport.LoadAverage());
-        if (mode is "people")
-        {
-            await new PeopleBench(host, report).RunAsync();
-        if (mode is "catalog" or "all")
-        {
-            await new CatalogBench(host, report).RunAsync();
-            report.Add("Load average after the catalog bench", BenchReport.LoadAverage());
-        }
-        if (mode is "circuits" or "all")
-        {
-            await new CircuitBench(host, report).RunAsync();
-            report.Add("Load average after the circuit bench", BenchReport.LoadAverage());
+            await bench.Run(host, report);
+            report.Add($"Load average after the {bench.Name} bench", BenchReport.LoadAverage());
         }
 
         Console.WriteLine();
