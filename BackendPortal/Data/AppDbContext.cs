@@ -35,6 +35,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DatabaseSizeSample> DatabaseSizeSamples => Set<DatabaseSizeSample>();
     public DbSet<SlowQuerySample> SlowQuerySamples => Set<SlowQuerySample>();
     public DbSet<DatabaseBackup> DatabaseBackups => Set<DatabaseBackup>();
+    public DbSet<ApiSpecVersion> ApiVersions => Set<ApiSpecVersion>();
+    public DbSet<ApiUsage> ApiUsages => Set<ApiUsage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

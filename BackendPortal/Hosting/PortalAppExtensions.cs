@@ -1,5 +1,6 @@
 using BackendPortal.Components;
 using BackendPortal.Data;
+using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Teams;
@@ -63,6 +64,7 @@ public static class PortalAppExtensions
         api.MapTeamsApi();
         api.MapUsersApi();
         api.MapAuditApi();
+        api.MapApisApi();
         return app;
     }
 

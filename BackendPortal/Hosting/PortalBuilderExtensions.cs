@@ -1,3 +1,4 @@
+using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Demo;
 using BackendPortal.Features.Profile;
@@ -58,6 +59,7 @@ public static class PortalBuilderExtensions
         services.AddAudit();
         services.AddUserAdministration();
         services.AddSessions();
+        services.AddApis(builder.Configuration);
         return builder;
     }
 
