@@ -315,8 +315,15 @@ public sealed class ApiCatalogService(IDbContextFactory<AppDbContext> dbFactory,
         var system = a.SystemId is { } sid ? await db.Systems.AsNoTracking().Where(s => s.Id == sid).Select(s => s.Slug).FirstOrDefaultAsync(ct) : null;
         return new
         {
-            a.Slug, a.Name, a.Description, Type = ApiTypeNames.ToApi(a.Type), Lifecycle = LifecycleNames.ToApi(a.Lifecycle),
-            Owner = owner, System = system, Tags = a.Tags.ToList(), DefinitionLength = a.Definition?.Length ?? 0,
+            a.Slug,
+            a.Name,
+            a.Description,
+            Type = ApiTypeNames.ToApi(a.Type),
+            Lifecycle = LifecycleNames.ToApi(a.Lifecycle),
+            Owner = owner,
+            System = system,
+            Tags = a.Tags.ToList(),
+            DefinitionLength = a.Definition?.Length ?? 0,
         };
     }
 

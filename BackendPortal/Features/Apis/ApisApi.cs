@@ -25,7 +25,7 @@ public static class ApisApi
 
         group.MapPost("/{slug}/versions", UploadVersion).RequireAuthorization(Policies.WriteCatalog)
             .WithMetadata(new RequestSizeLimitAttribute(256L * 1024 * 1024))
-            .Accepts<string>("application/json", "application/yaml", "text/yaml")
+            .Accepts<string>("application/json", "application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml", "text/plain", "application/octet-stream")
             .WithSummary("Upload an OpenAPI document as a new version")
             .WithDescription("Body: OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML. ?version= sets the label (default info.version; a used label is 409). ?dryRun=true answers the same without storing. 413 over Apis:MaxSpecBytes.");
         group.MapGet("/{slug}/versions", Versions).WithSummary("List spec versions, newest first");
@@ -140,7 +140,7 @@ public static class ApisApi
     private static async Task<ContentHttpResult> Document(ApiSpecService specs, string slug, string version, CancellationToken ct)
     {
         var text = await specs.DocumentAsync(slug, version, ct);
-        var json = text.AsSpan().TrimStart() is [ '{', .. ];
+        var json = text.AsSpan().TrimStart() is ['{', ..];
         return TypedResults.Text(text, json ? "application/json" : "application/yaml", Encoding.UTF8);
     }
 
