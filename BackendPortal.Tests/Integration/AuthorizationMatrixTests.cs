@@ -138,6 +138,8 @@ public static class AccessTable
         {
             var value = parameter.Name.ToLowerInvariant() switch
             {
+                "slug" when path.Contains("/apis", StringComparison.OrdinalIgnoreCase) => data.ApiSlug,
+                "version" when path.Contains("/apis", StringComparison.OrdinalIgnoreCase) => "1.0.0",
                 "slug" when path.Contains("/services", StringComparison.OrdinalIgnoreCase) => data.ServiceSlug,
                 "slug" when path.Contains("/teams", StringComparison.OrdinalIgnoreCase) => data.TeamSlug,
                 "slug" when path.Contains("/systems", StringComparison.OrdinalIgnoreCase) => data.SystemSlug,
@@ -288,6 +290,44 @@ public static class AccessTable
                 System.Text.Encoding.UTF8, "application/yaml"),
         })),
         new("GET", "/api/v1/catalog/export", Expect.Read, Get("/api/v1/catalog/export")),
+        // APIs: everyone reads; the owner team's engineers and admins change an API, its versions and a service's declared usage.
+        new("GET", "/api/v1/apis/", Expect.Read, Get("/api/v1/apis/")),
+        new("GET", "/api/v1/apis/export.csv", Expect.Read, Get("/api/v1/apis/export.csv")),
+        new("GET", "/api/v1/apis/{slug}", Expect.Read, Get("/api/v1/apis/{slug}")),
+        new("GET", "/api/v1/apis/{slug}/versions", Expect.Read, Get("/api/v1/apis/{slug}/versions")),
+        new("GET", "/api/v1/apis/{slug}/versions/{version}/score", Expect.Read, Get("/api/v1/apis/{slug}/versions/{version}/score")),
+        new("GET", "/api/v1/apis/{slug}/versions/{version}/document", Expect.Read, Get("/api/v1/apis/{slug}/versions/{version}/document")),
+        new("GET", "/api/v1/apis/{slug}/diff", Expect.Read, (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/apis/{data.ApiSlug}/diff?from=1.0.0&to=1.0.0"))),
+        new("GET", "/api/v1/apis/{slug}/consumers", Expect.Read, Get("/api/v1/apis/{slug}/consumers")),
+        new("GET", "/api/v1/services/{slug}/api-usage", Expect.Read, Get("/api/v1/services/{slug}/api-usage")),
+        new("POST", "/api/v1/apis/", Expect.OwnedWrite(201), (data, _) => Task.FromResult(new HttpRequestMessage(HttpMethod.Post, "/api/v1/apis")
+        {
+            Content = JsonContent.Create(Features.Apis.ApiTestData.NewInput(data.TeamSlug)),
+        })),
+        new("PUT", "/api/v1/apis/{slug}", Expect.OwnedWrite(200), async (data, _) =>
+        {
+            var api = await Features.Apis.ApiTestData.CreateApiAsync(data.Factory, data.TeamSlug);
+            var input = Features.Apis.ApiInput.From(api);
+            input.Name = "Renamed";
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/apis/{api.Slug}") { Content = JsonContent.Create(input) };
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(api.ETag));
+            return request;
+        }),
+        new("DELETE", "/api/v1/apis/{slug}", Expect.OwnedWrite(204), async (data, _) =>
+        {
+            var api = await Features.Apis.ApiTestData.CreateApiAsync(data.Factory, data.TeamSlug);
+            return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/apis/{api.Slug}");
+        }),
+        new("POST", "/api/v1/apis/{slug}/versions", Expect.OwnedWrite(201), (data, _) => Task.FromResult(
+            new HttpRequestMessage(HttpMethod.Post, $"/api/v1/apis/{data.ApiSlug}/versions?version={PortalFactory.Unique("v")}")
+            {
+                Content = new StringContent(Features.Apis.SpecFixtures.Perfect, System.Text.Encoding.UTF8, "application/yaml"),
+            })),
+        new("PUT", "/api/v1/services/{slug}/api-usage", Expect.OwnedWrite(200), (data, _) => Task.FromResult(
+            new HttpRequestMessage(HttpMethod.Put, $"/api/v1/services/{data.ServiceSlug}/api-usage")
+            {
+                Content = JsonContent.Create(new[] { new { api = data.ApiSlug, operations = new[] { "getOrder" } } }),
+            })),
 
         // Audit log: admins only, read-only (there is no route that changes an entry).
         new("GET", "/api/v1/audit/", Expect.AdminOnly(200), Get("/api/v1/audit/")),
@@ -392,6 +432,7 @@ public sealed class MatrixData(PortalFactory factory)
     public string ServiceSlug { get; private set; } = "";
     public string SystemSlug { get; private set; } = "";
     public string DatabaseSlug { get; private set; } = "";
+    public string ApiSlug { get; private set; } = "";
     public Dictionary<Caller, Features.Users.UserAccount> Users { get; } = [];
 
     public async Task SeedAsync()
@@ -406,6 +447,7 @@ public sealed class MatrixData(PortalFactory factory)
         ServiceSlug = (await Factory.CreateServiceAsync(TeamSlug)).Slug;
         SystemSlug = (await Factory.CreateSystemAsync(TeamSlug)).Slug;
         DatabaseSlug = (await Factory.CreateDatabaseAsync(TeamSlug)).Slug;
+        ApiSlug = await Features.Apis.ApiTestData.SeedApiAsync(Factory, TeamSlug);
         // The non-owner engineer belongs to some other team, so "member of a team" alone is not enough.
         var other = await Factory.CreateTeamAsync();
         await Factory.AddMemberAsync(other.Slug, Users[Caller.EngineerNonOwner]);

@@ -46,6 +46,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     {
         optionsBuilder.AddInterceptors(Features.Search.SearchIndexInterceptor.Instance);
     }
+    public DbSet<ApiSpecVersion> ApiVersions => Set<ApiSpecVersion>();
+    public DbSet<ApiUsage> ApiUsages => Set<ApiUsage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

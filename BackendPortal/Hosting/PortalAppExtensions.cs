@@ -1,5 +1,6 @@
 using BackendPortal.Components;
 using BackendPortal.Data;
+using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
 using BackendPortal.Features.Catalog;
@@ -76,6 +77,7 @@ public static class PortalAppExtensions
         api.MapPeopleApi();
         api.MapGraphApi();
         api.MapSearchApi();
+        api.MapApisApi();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
 using BackendPortal.Features.Catalog;
@@ -71,6 +72,7 @@ public static class PortalBuilderExtensions
         services.AddPeople();
         services.AddGraph();
         services.AddSearch();
+        services.AddApis(builder.Configuration);
         return builder;
     }
 

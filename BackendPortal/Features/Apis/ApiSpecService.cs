@@ -1,0 +1,384 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using BackendPortal.Data;
+using BackendPortal.Features.Apis.Spec;
+using BackendPortal.Features.Audit;
+using BackendPortal.Features.Services;
+using BackendPortal.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace BackendPortal.Features.Apis;
+
+public sealed class ApiOptions
+{
+    /// <summary>Largest OpenAPI document an upload may carry (Apis:MaxSpecBytes).</summary>
+    public long MaxSpecBytes { get; set; } = 20 * 1024 * 1024;
+}
+
+public sealed class SpecTooLargeException(long limit) : PortalException(
+    $"The document is larger than the limit of {limit / (1024 * 1024.0):0.#} MB (Apis:MaxSpecBytes).")
+{
+    public override int StatusCode => StatusCodes.Status413PayloadTooLarge;
+    public override string Title => "The document is too large.";
+}
+
+/// <summary>Spec versions of an API: upload (parse, score, diff), reports, consumers and declared usage.</summary>
+public sealed class ApiSpecService(
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditService audit, IMemoryCache cache, IOptions<ApiOptions> options)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault,
+    };
+
+    public long MaxSpecBytes => options.Value.MaxSpecBytes;
+
+    public async Task<ApiIngestResult> IngestAsync(Actor actor, string slug, string text, string? label, bool dryRun, CancellationToken ct = default)
+    {
+        CatalogAccess.RequireCatalogWriter(actor);
+        if (Encoding.UTF8.GetByteCount(text) > MaxSpecBytes)
+        {
+            throw new SpecTooLargeException(MaxSpecBytes);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        if (!dryRun && !await CatalogAccess.CanEditForTeamAsync(db, actor, api.OwnerTeamId, ct))
+        {
+            throw new ForbiddenException($"Only members of the owner team (or admins) can add versions to '{api.Slug}'.");
+        }
+
+        var read = SpecReader.Read(text);
+        var score = SpecScorer.Score(read.Index, read.Diagnostics);
+        var version = CheckLabel(label ?? read.Index.InfoVersion);
+        if (await db.ApiVersions.AnyAsync(v => v.ApiId == api.Id && v.Label == version, ct))
+        {
+            throw new ConflictException($"Version '{version}' of '{api.Slug}' already exists; upload with another ?version= label.");
+        }
+        var previous = await db.ApiVersions.AsNoTracking().Where(v => v.ApiId == api.Id).OrderByDescending(v => v.Sequence)
+            .Select(v => new { v.Id, v.Label, v.Sequence, v.Index }).FirstOrDefaultAsync(ct);
+        IReadOnlyList<SpecChange> changes = [];
+        if (previous is not null)
+        {
+            var before = Unpack<SpecIndex>(previous.Index);
+            changes = await WithConsumersAsync(db, api.Id, SpecDiff.Compare(before, read.Index), ct);
+        }
+        var breaking = changes.Where(c => c.Level == ChangeLevels.Breaking).ToList();
+        var result = new ApiIngestResult(version, read.Index.SpecVersion, read.Index.Operations.Count, score.Score, score.Findings,
+            previous?.Label, breaking, changes, dryRun);
+        if (dryRun)
+        {
+            return result;
+        }
+
+        var row = new ApiSpecVersion
+        {
+            ApiId = api.Id,
+            Label = version,
+            Sequence = (previous?.Sequence ?? 0) + 1,
+            SpecVersion = read.Index.SpecVersion,
+            Title = read.Index.Title is { Length: > 300 } t ? t[..300] : read.Index.Title,
+            OperationCount = read.Index.Operations.Count,
+            Score = score.Score,
+            FindingCount = score.Findings.Count,
+            BreakingCount = breaking.Count,
+            WarningCount = changes.Count(c => c.Level == ChangeLevels.Warning),
+            SizeBytes = Encoding.UTF8.GetByteCount(text),
+            Document = Gzip(Encoding.UTF8.GetBytes(text)),
+            Index = Pack(read.Index),
+            Findings = Pack(new StoredScore(score.Rules, score.Findings)),
+            Changes = Pack(changes),
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedBy = actor.Name,
+        };
+        db.ApiVersions.Add(row);
+        audit.Add(db, AuditActions.EntityCreated, actor.UserId, actor.Name,
+            $"Added version '{version}' to API '{api.Slug}' ({row.OperationCount} operations, score {row.Score}, {row.BreakingCount} breaking changes)",
+            "api-version", $"{api.Slug}@{version}");
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException($"Version '{version}' of '{api.Slug}' was added by someone else at the same time; upload again.");
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<ApiVersionSummary>> VersionsAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        return await db.ApiVersions.AsNoTracking().Where(v => v.ApiId == api.Id).OrderByDescending(v => v.Sequence)
+            .Select(v => new ApiVersionSummary(v.Label, v.SpecVersion, v.Title, v.OperationCount, v.Score, v.FindingCount, v.BreakingCount,
+                v.WarningCount, v.SizeBytes, v.CreatedAt, v.CreatedBy))
+            .ToListAsync(ct);
+    }
+
+    public async Task<ApiScoreReport> ScoreAsync(string slug, string version, CancellationToken ct = default)
+    {
+        var (row, _) = await VersionAsync(slug, version, v => new { v.Label, v.Score, v.Findings }, ct);
+        var stored = Unpack<StoredScore>(row.Findings);
+        return new ApiScoreReport(row.Label, row.Score, stored.Rules, stored.Findings);
+    }
+
+    public async Task<string> DocumentAsync(string slug, string version, CancellationToken ct = default)
+    {
+        var (row, _) = await VersionAsync(slug, version, v => new { v.Document }, ct);
+        return Encoding.UTF8.GetString(Gunzip(row.Document));
+    }
+
+    /// <summary>The operation index of a version (the latest when <paramref name="version"/> is null); null when the API has none.</summary>
+    public async Task<(string Version, SpecIndex Index)?> IndexAsync(string slug, string? version, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        var query = db.ApiVersions.AsNoTracking().Where(v => v.ApiId == api.Id);
+        var head = await (version is null ? query.OrderByDescending(v => v.Sequence) : query.Where(v => v.Label == version))
+            .Select(v => new { v.Id, v.Label }).FirstOrDefaultAsync(ct);
+        if (head is null)
+        {
+            return version is null ? null : throw new NotFoundException($"Version '{version}' of API '{slug}'");
+        }
+        // Versions never change once stored, so a cached index cannot go stale.
+        var index = await cache.GetOrCreateAsync(("api-index", head.Id), async entry =>
+        {
+            entry.SlidingExpiration = TimeSpan.FromMinutes(10);
+            entry.Size = 1;
+            var bytes = await db.ApiVersions.AsNoTracking().Where(v => v.Id == head.Id).Select(v => v.Index).FirstAsync(ct);
+            return Unpack<SpecIndex>(bytes);
+        });
+        return (head.Label, index!);
+    }
+
+    public async Task<ApiDiffReport> DiffAsync(string slug, string? from, string? to, CancellationToken ct = default)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(from))
+        {
+            errors.Add("from", "from is required: the older version's label.");
+        }
+        if (string.IsNullOrWhiteSpace(to))
+        {
+            errors.Add("to", "to is required: the newer version's label.");
+        }
+        errors.ThrowIfAny();
+        var a = await IndexAsync(slug, from, ct);
+        var b = await IndexAsync(slug, to, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        var changes = await WithConsumersAsync(db, api.Id, SpecDiff.Compare(a!.Value.Index, b!.Value.Index), ct);
+        return new ApiDiffReport(a.Value.Version, b.Value.Version, changes);
+    }
+
+    /// <summary>Score of each version, oldest first, for the trend chart.</summary>
+    public async Task<IReadOnlyList<(string Version, int Score)>> TrendAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        var rows = await db.ApiVersions.AsNoTracking().Where(v => v.ApiId == api.Id).OrderBy(v => v.Sequence)
+            .Select(v => new { v.Label, v.Score }).ToListAsync(ct);
+        return [.. rows.Select(r => (r.Label, r.Score))];
+    }
+
+    public async Task<IReadOnlyList<ApiConsumer>> ConsumersAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        return await ConsumersAsync(db, api.Id, ct);
+    }
+
+    private static async Task<List<ApiConsumer>> ConsumersAsync(AppDbContext db, int apiId, CancellationToken ct)
+    {
+        var services = await db.ServiceApis.AsNoTracking().Where(l => l.ApiId == apiId && l.Role == ApiRole.Consumes)
+            .Select(l => new { l.ServiceId, l.Service.Slug, l.Service.Name, Owner = l.Service.OwnerTeam.Slug })
+            .OrderBy(s => s.Slug).ToListAsync(ct);
+        var usage = await db.ApiUsages.AsNoTracking().Where(u => u.ApiId == apiId).ToDictionaryAsync(u => u.ServiceId, u => u.Operations, ct);
+        return [.. services.Select(s => new ApiConsumer(s.Slug, s.Name, s.Owner, usage.GetValueOrDefault(s.ServiceId) ?? []))];
+    }
+
+    /// <summary>
+    /// A consumer that declared the operations it calls is hit only by changes to those; one that
+    /// declared nothing may call anything, so every breaking change names it.
+    /// </summary>
+    private static async Task<IReadOnlyList<SpecChange>> WithConsumersAsync(AppDbContext db, int apiId, IReadOnlyList<SpecChange> changes, CancellationToken ct)
+    {
+        if (!changes.Any(c => c.Level == ChangeLevels.Breaking))
+        {
+            return changes;
+        }
+        var consumers = await ConsumersAsync(db, apiId, ct);
+        if (consumers.Count == 0)
+        {
+            return changes;
+        }
+        var declared = consumers.Select(c => (c.Service, Ops: c.Operations.Select(UsageKey).ToHashSet(StringComparer.Ordinal))).ToList();
+        return [.. changes.Select(c =>
+        {
+            if (c.Level != ChangeLevels.Breaking)
+            {
+                return c;
+            }
+            var key = $"{c.Method} {SpecPaths.Normalize(c.Path)}";
+            var hit = declared.Where(d => d.Ops.Count == 0 || d.Ops.Contains(key) || (c.OperationId is { } id && d.Ops.Contains(id)))
+                .Select(d => d.Service).ToList();
+            return c with { Consumers = hit };
+        })];
+    }
+
+    /// <summary>"get /orders/{orderId}" and "GET /orders/{id}" name the same operation; anything else is an operationId.</summary>
+    internal static string UsageKey(string operation)
+    {
+        var trimmed = operation.Trim();
+        var space = trimmed.IndexOf(' ');
+        if (space > 0 && trimmed[(space + 1)..].TrimStart().StartsWith('/'))
+        {
+            return $"{trimmed[..space].ToUpperInvariant()} {SpecPaths.Normalize(trimmed[(space + 1)..].Trim())}";
+        }
+        return trimmed;
+    }
+
+    public async Task<IReadOnlyList<ApiUsageDetails>> UsageAsync(string serviceSlug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = Slug.Key(serviceSlug);
+        var serviceId = await db.Services.Where(s => s.SlugKey == key).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"Service '{serviceSlug}'");
+        var rows = await db.ApiUsages.AsNoTracking().Where(u => u.ServiceId == serviceId)
+            .Select(u => new { u.Api.Slug, u.Operations }).OrderBy(u => u.Slug).ToListAsync(ct);
+        return [.. rows.Select(r => new ApiUsageDetails(r.Slug, r.Operations))];
+    }
+
+    /// <summary>Replaces what a service declares it uses. Declaring usage of an API makes the service a consumer of it.</summary>
+    public async Task<IReadOnlyList<ApiUsageDetails>> SetUsageAsync(Actor actor, string serviceSlug, IReadOnlyList<ApiUsageInput>? input, CancellationToken ct = default)
+    {
+        CatalogAccess.RequireCatalogWriter(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = Slug.Key(serviceSlug);
+        var service = await db.Services.Where(s => s.SlugKey == key).Select(s => new { s.Id, s.Slug, s.OwnerTeamId }).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"Service '{serviceSlug}'");
+        if (!await CatalogAccess.CanEditForTeamAsync(db, actor, service.OwnerTeamId, ct))
+        {
+            throw new ForbiddenException($"Only members of the owner team (or admins) can change what '{service.Slug}' uses.");
+        }
+        var errors = new ValidationErrors();
+        var wanted = new Dictionary<int, List<string>>();
+        var items = input ?? [];
+        if (input is null)
+        {
+            errors.Add("body", "The body must be a list: [{ \"api\": \"orders-api\", \"operations\": [\"GET /orders/{id}\", \"createOrder\"] }].");
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item is null || string.IsNullOrWhiteSpace(item.Api))
+            {
+                errors.Add($"[{i}].api", "api is required: the slug of the API the service uses.");
+                continue;
+            }
+            var apiKey = Slug.Key(item.Api.Trim());
+            var apiId = await db.Apis.Where(a => a.SlugKey == apiKey).Select(a => (int?)a.Id).FirstOrDefaultAsync(ct);
+            if (apiId is null)
+            {
+                errors.Add($"[{i}].api", $"There is no API '{item.Api.Trim()}'.");
+                continue;
+            }
+            if (wanted.ContainsKey(apiId.Value))
+            {
+                errors.Add($"[{i}].api", $"API '{item.Api.Trim()}' is listed twice.");
+                continue;
+            }
+            var ops = Validate.List(errors, $"[{i}].operations", item.Operations, 2000, 500, o => o.Trim());
+            wanted[apiId.Value] = [.. ops.Distinct(StringComparer.Ordinal)];
+        }
+        errors.ThrowIfAny();
+
+        var existing = await db.ApiUsages.Where(u => u.ServiceId == service.Id).ToListAsync(ct);
+        db.ApiUsages.RemoveRange(existing.Where(e => !wanted.ContainsKey(e.ApiId)));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var consumed = await db.ServiceApis.Where(l => l.ServiceId == service.Id && l.Role == ApiRole.Consumes).Select(l => l.ApiId).ToListAsync(ct);
+        foreach (var (apiId, ops) in wanted)
+        {
+            var row = existing.FirstOrDefault(e => e.ApiId == apiId);
+            if (row is null)
+            {
+                db.ApiUsages.Add(new ApiUsage { ServiceId = service.Id, ApiId = apiId, Operations = ops, UpdatedAt = now, UpdatedBy = actor.Name });
+            }
+            else
+            {
+                row.Operations = ops;
+                row.UpdatedAt = now;
+                row.UpdatedBy = actor.Name;
+            }
+            if (!consumed.Contains(apiId))
+            {
+                db.ServiceApis.Add(new ServiceApiLink { ServiceId = service.Id, ApiId = apiId, Role = ApiRole.Consumes });
+            }
+        }
+        audit.Add(db, AuditActions.EntityUpdated, actor.UserId, actor.Name,
+            $"Set the API usage of service '{service.Slug}' ({wanted.Count} APIs)", "service-api-usage", service.Slug);
+        await db.SaveChangesAsync(ct);
+        return await UsageAsync(service.Slug, ct);
+    }
+
+    private static async Task<CatalogApi> FindAsync(AppDbContext db, string slug, CancellationToken ct)
+    {
+        var key = Slug.Key(slug);
+        return await db.Apis.AsNoTracking().FirstOrDefaultAsync(a => a.SlugKey == key, ct) ?? throw new NotFoundException($"API '{slug}'");
+    }
+
+    private async Task<(T Row, int ApiId)> VersionAsync<T>(string slug, string version, System.Linq.Expressions.Expression<Func<ApiSpecVersion, T>> select, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        var row = await db.ApiVersions.AsNoTracking().Where(v => v.ApiId == api.Id && v.Label == version).Select(select).FirstOrDefaultAsync(ct);
+        return row is null ? throw new NotFoundException($"Version '{version}' of API '{slug}'") : (row, api.Id);
+    }
+
+    private static string CheckLabel(string? label)
+    {
+        var trimmed = label?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]>
+            {
+                ["version"] = ["The document has no info.version; pass a label with ?version=."],
+            });
+        }
+        if (trimmed.Length > 100 || trimmed.Any(c => char.IsControl(c) || c is '/' or '\\' or '?' or '#' or '%'))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]>
+            {
+                ["version"] = [$"'{(trimmed.Length > 100 ? trimmed[..100] + "…" : trimmed)}' cannot be a version label: at most 100 characters, without / \\ ? # %."],
+            });
+        }
+        return trimmed;
+    }
+
+    internal sealed record StoredScore(IReadOnlyList<RuleOutcome> Rules, IReadOnlyList<SpecFinding> Findings);
+
+    internal static byte[] Pack<T>(T value) => Gzip(JsonSerializer.SerializeToUtf8Bytes(value, Json));
+
+    internal static T Unpack<T>(byte[] bytes) => JsonSerializer.Deserialize<T>(Gunzip(bytes), Json)!;
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gz = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            gz.Write(data);
+        }
+        return output.ToArray();
+    }
+
+    private static byte[] Gunzip(byte[] data)
+    {
+        using var input = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+}

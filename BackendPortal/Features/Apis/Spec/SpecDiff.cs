@@ -1,0 +1,364 @@
+namespace BackendPortal.Features.Apis.Spec;
+
+public static class ChangeLevels
+{
+    public const string Breaking = "breaking";
+    public const string Warning = "warning";
+    public const string Info = "info";
+}
+
+public sealed record SpecChange(string Level, string Kind, string Method, string Path, string Message)
+{
+    /// <summary>Consuming services this change hits (filled in by the API service from the catalog).</summary>
+    public IReadOnlyList<string> Consumers { get; init; } = [];
+
+    /// <summary>The operationId the change's operation had in the older version, to match declared usage.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? OperationId { get; init; }
+}
+
+/// <summary>
+/// Compares two versions of an API the way oasdiff's checks do (kinds named after oasdiff's ids).
+/// Operations are matched by method and path with parameter names ignored.
+/// </summary>
+public sealed class SpecDiff
+{
+    private readonly SpecIndex from;
+    private readonly SpecIndex to;
+    private readonly List<SpecChange> changes = [];
+    private SpecOperation current = null!;
+
+    private SpecDiff(SpecIndex from, SpecIndex to)
+    {
+        this.from = from;
+        this.to = to;
+    }
+
+    public static IReadOnlyList<SpecChange> Compare(SpecIndex from, SpecIndex to)
+    {
+        var diff = new SpecDiff(from, to);
+        diff.Run();
+        return diff.changes
+            .OrderBy(c => c.Level switch { ChangeLevels.Breaking => 0, ChangeLevels.Warning => 1, _ => 2 })
+            .ThenBy(c => c.Path, StringComparer.Ordinal).ThenBy(c => c.Method, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private void Add(string level, string kind, string message) =>
+        changes.Add(new SpecChange(level, kind, current.Method, current.Path, message) { OperationId = current.OperationId });
+
+    private void Run()
+    {
+        var newOps = to.Operations.GroupBy(o => o.MatchKey).ToDictionary(g => g.Key, g => g.First());
+        var oldOps = from.Operations.GroupBy(o => o.MatchKey).ToDictionary(g => g.Key, g => g.First());
+        var newPaths = to.Operations.Select(o => SpecPaths.Normalize(o.Path)).ToHashSet(StringComparer.Ordinal);
+        foreach (var old in oldOps.Values)
+        {
+            current = old;
+            if (!newOps.TryGetValue(old.MatchKey, out var now))
+            {
+                if (!newPaths.Contains(SpecPaths.Normalize(old.Path)))
+                {
+                    Add(ChangeLevels.Breaking, "api-path-removed", $"Path {old.Path} was removed, and with it {old.Method} {old.Path}.");
+                }
+                else
+                {
+                    Add(ChangeLevels.Breaking, "api-removed", $"Operation {old.Method} {old.Path} was removed.");
+                }
+                continue;
+            }
+            CompareOperation(old, now);
+        }
+        foreach (var added in newOps.Values.Where(n => !oldOps.ContainsKey(n.MatchKey)))
+        {
+            current = added;
+            Add(ChangeLevels.Info, "endpoint-added", $"Operation {added.Method} {added.Path} was added.");
+        }
+    }
+
+    private void CompareOperation(SpecOperation old, SpecOperation now)
+    {
+        if (!old.Deprecated && now.Deprecated)
+        {
+            Add(ChangeLevels.Warning, "api-deprecated", $"{now.Method} {now.Path} is now deprecated.");
+        }
+        CompareSecurity(old, now);
+        CompareParameters(old, now);
+        CompareRequestBody(old, now);
+        CompareResponses(old, now);
+    }
+
+    private void CompareSecurity(SpecOperation old, SpecOperation now)
+    {
+        var before = old.Security.Select(Set).ToList();
+        var after = now.Security.Select(Set).ToList();
+        if (before.Count == 0 && after.Count > 0)
+        {
+            Add(ChangeLevels.Breaking, "api-security-added", $"Security requirement {Names(after)} was added; calls without credentials now fail.");
+            return;
+        }
+        foreach (var set in after.Where(a => !before.Any(b => b.SetEquals(a))))
+        {
+            Add(ChangeLevels.Breaking, "api-security-added", $"Security requirement '{string.Join(" + ", set.Order())}' was added.");
+        }
+        foreach (var set in before.Where(b => after.Count > 0 && !after.Any(a => a.SetEquals(b))))
+        {
+            Add(ChangeLevels.Warning, "api-security-removed", $"Security requirement '{string.Join(" + ", set.Order())}' was removed.");
+        }
+
+        static HashSet<string> Set(List<string> names) => names.ToHashSet(StringComparer.Ordinal);
+        static string Names(List<HashSet<string>> sets) => string.Join(" or ", sets.Select(s => $"'{string.Join(" + ", s.Order())}'"));
+    }
+
+    private void CompareParameters(SpecOperation old, SpecOperation now)
+    {
+        foreach (var p in now.Parameters)
+        {
+            var before = Find(old.Parameters, p, old, now);
+            if (before is null)
+            {
+                if (p.Required)
+                {
+                    Add(ChangeLevels.Breaking, "new-required-request-parameter", $"New required {p.In} parameter '{p.Name}' was added.");
+                }
+                else
+                {
+                    Add(ChangeLevels.Info, "new-optional-request-parameter", $"New optional {p.In} parameter '{p.Name}' was added.");
+                }
+                continue;
+            }
+            if (!before.Required && p.Required)
+            {
+                Add(ChangeLevels.Breaking, "request-parameter-became-required", $"The {p.In} parameter '{p.Name}' became required.");
+            }
+            if (!before.Deprecated && p.Deprecated)
+            {
+                Add(ChangeLevels.Warning, "request-parameter-deprecated", $"The {p.In} parameter '{p.Name}' is now deprecated.");
+            }
+            var oldSchema = Resolve(from, before.Schema, 0);
+            var newSchema = Resolve(to, p.Schema, 0);
+            if (TypeOf(oldSchema) is { } ot && TypeOf(newSchema) is { } nt && ot != nt)
+            {
+                Add(ChangeLevels.Breaking, "request-parameter-type-changed", $"The type of the {p.In} parameter '{p.Name}' changed from {ot} to {nt}.");
+            }
+            foreach (var removed in EnumRemoved(oldSchema, newSchema))
+            {
+                Add(ChangeLevels.Breaking, "request-parameter-enum-value-removed", $"Value '{removed}' was removed from the enum of the {p.In} parameter '{p.Name}'.");
+            }
+        }
+        foreach (var p in old.Parameters.Where(p => Find(now.Parameters, p, now, old) is null))
+        {
+            Add(ChangeLevels.Warning, "request-parameter-removed", $"The {p.In} parameter '{p.Name}' was removed.");
+        }
+    }
+
+    /// <summary>Path parameters match by position (they may be renamed); the others by name and location.</summary>
+    private static SpecParameter? Find(List<SpecParameter> list, SpecParameter p, SpecOperation listOp, SpecOperation pOp)
+    {
+        if (p.In == "path")
+        {
+            var pos = PathPosition(pOp.Path, p.Name);
+            return pos < 0 ? list.FirstOrDefault(x => x.In == "path" && x.Name == p.Name)
+                : list.FirstOrDefault(x => x.In == "path" && PathPosition(listOp.Path, x.Name) == pos);
+        }
+        var comparison = p.In == "header" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return list.FirstOrDefault(x => x.In == p.In && string.Equals(x.Name, p.Name, comparison));
+    }
+
+    private static int PathPosition(string path, string name)
+    {
+        var names = System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}]+)\}").Select(m => m.Groups[1].Value).ToList();
+        return names.IndexOf(name);
+    }
+
+    private void CompareRequestBody(SpecOperation old, SpecOperation now)
+    {
+        if (now.RequestBody is null || old.RequestBody is null)
+        {
+            if (old.RequestBody is null && now.RequestBody is { Required: true })
+            {
+                Add(ChangeLevels.Breaking, "request-body-added-required", "A required request body was added.");
+            }
+            return;
+        }
+        if (!old.RequestBody.Required && now.RequestBody.Required)
+        {
+            Add(ChangeLevels.Breaking, "request-body-became-required", "The request body became required.");
+        }
+        foreach (var c in now.RequestBody.Content)
+        {
+            var before = old.RequestBody.Content.FirstOrDefault(x => x.MediaType == c.MediaType);
+            if (before is not null)
+            {
+                CompareSchema(before.Schema, c.Schema, "", request: true, new HashSet<(string, string)>(), 0);
+            }
+        }
+        foreach (var c in old.RequestBody.Content.Where(c => !now.RequestBody.Content.Any(x => x.MediaType == c.MediaType)))
+        {
+            Add(ChangeLevels.Breaking, "request-body-media-type-removed", $"The request media type '{c.MediaType}' is no longer accepted.");
+        }
+    }
+
+    private void CompareResponses(SpecOperation old, SpecOperation now)
+    {
+        foreach (var r in old.Responses)
+        {
+            var after = now.Responses.FirstOrDefault(x => x.Status == r.Status);
+            var success = r.Status.StartsWith('2');
+            if (after is null)
+            {
+                if (success)
+                {
+                    Add(ChangeLevels.Breaking, "response-success-status-removed", $"Success response status {r.Status} was removed.");
+                }
+                else
+                {
+                    Add(ChangeLevels.Warning, "response-non-success-status-removed", $"Response status {r.Status} was removed.");
+                }
+                continue;
+            }
+            if (!success)
+            {
+                continue;
+            }
+            foreach (var c in r.Content)
+            {
+                var now2 = after.Content.FirstOrDefault(x => x.MediaType == c.MediaType);
+                if (now2 is null)
+                {
+                    Add(ChangeLevels.Breaking, "response-media-type-removed", $"Response {r.Status} no longer returns '{c.MediaType}'.");
+                    continue;
+                }
+                CompareSchema(c.Schema, now2.Schema, "", request: false, new HashSet<(string, string)>(), 0, r.Status);
+            }
+        }
+        foreach (var r in now.Responses.Where(r => r.Status.StartsWith('2') && !old.Responses.Any(x => x.Status == r.Status)))
+        {
+            Add(ChangeLevels.Info, "response-success-status-added", $"Success response status {r.Status} was added.");
+        }
+    }
+
+    private void CompareSchema(SpecSchema? oldRaw, SpecSchema? newRaw, string prefix, bool request, HashSet<(string, string)> seen, int depth, string? status = null)
+    {
+        if (depth > 12 || oldRaw is null || newRaw is null)
+        {
+            return;
+        }
+        // A pair of references compared once is enough: recursive schemas end here.
+        if (oldRaw.Ref is not null && newRaw.Ref is not null && !seen.Add((oldRaw.Ref, newRaw.Ref)))
+        {
+            return;
+        }
+        var o = Flatten(from, oldRaw);
+        var n = Flatten(to, newRaw);
+        var where = request ? "request" : $"response {status}";
+        var label = prefix.Length == 0 ? (request ? "request body" : $"response {status} body") : $"{where} property '{prefix}'";
+
+        if (TypeOf(o) is { } ot && TypeOf(n) is { } nt && ot != nt)
+        {
+            Add(ChangeLevels.Breaking, request ? "request-property-type-changed" : "response-property-type-changed",
+                prefix.Length == 0 ? $"The type of the {label} changed from {ot} to {nt}." : $"The type of the {label} changed from {ot} to {nt}.");
+            return;
+        }
+        if (request)
+        {
+            foreach (var removed in EnumRemoved(o, n))
+            {
+                Add(ChangeLevels.Breaking, "request-property-enum-value-removed", $"Value '{removed}' was removed from the enum of the {label}.");
+            }
+        }
+        else
+        {
+            foreach (var added in (n.Enum ?? []).Except(o.Enum ?? []).Where(_ => o.Enum is not null))
+            {
+                Add(ChangeLevels.Warning, "response-property-enum-value-added", $"Value '{added}' was added to the enum of the {label}; clients may not handle it.");
+            }
+        }
+
+        var oldProps = o.Properties ?? [];
+        var newProps = n.Properties ?? [];
+        var oldRequired = o.Required ?? [];
+        var newRequired = n.Required ?? [];
+        foreach (var (name, prop) in newProps)
+        {
+            var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
+            if (!oldProps.TryGetValue(name, out var before))
+            {
+                if (request && newRequired.Contains(name) && !prop.ReadOnly)
+                {
+                    Add(ChangeLevels.Breaking, "new-required-request-property", $"New required request property '{path}' was added.");
+                }
+                continue;
+            }
+            if (request && newRequired.Contains(name) && !oldRequired.Contains(name) && !prop.ReadOnly)
+            {
+                Add(ChangeLevels.Breaking, "request-property-became-required", $"The request property '{path}' became required.");
+            }
+            if (!request && oldRequired.Contains(name) && !newRequired.Contains(name) && !prop.WriteOnly)
+            {
+                Add(ChangeLevels.Breaking, "response-required-property-became-optional", $"The response {status} property '{path}' is no longer required; clients may not get it.");
+            }
+            CompareSchema(before, prop, path, request, seen, depth + 1, status);
+        }
+        if (!request)
+        {
+            foreach (var name in oldProps.Keys.Where(k => !newProps.ContainsKey(k)))
+            {
+                var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
+                Add(ChangeLevels.Breaking, "response-property-removed", $"The response {status} property '{path}' was removed.");
+            }
+        }
+        if (o.Items is not null && n.Items is not null)
+        {
+            CompareSchema(o.Items, n.Items, prefix.Length == 0 ? "items" : $"{prefix}/items", request, seen, depth + 1, status);
+        }
+    }
+
+    /// <summary>Follows references and merges allOf parts into one view (properties, required, type).</summary>
+    private static SpecSchema Flatten(SpecIndex index, SpecSchema schema)
+    {
+        var s = Resolve(index, schema, 0) ?? new SpecSchema();
+        if (s.AllOf is not { Count: > 0 })
+        {
+            return s;
+        }
+        var merged = new SpecSchema
+        {
+            Type = s.Type,
+            Enum = s.Enum,
+            Items = s.Items,
+            Properties = new Dictionary<string, SpecSchema>(s.Properties ?? []),
+            Required = [.. s.Required ?? []],
+        };
+        foreach (var part in s.AllOf.Take(20))
+        {
+            var p = Resolve(index, part, 0);
+            if (p is null)
+            {
+                continue;
+            }
+            merged.Type ??= p.Type;
+            foreach (var (k, v) in p.Properties ?? [])
+            {
+                merged.Properties.TryAdd(k, v);
+            }
+            merged.Required.AddRange(p.Required ?? []);
+        }
+        merged.Type ??= merged.Properties.Count > 0 ? "object" : null;
+        return merged;
+    }
+
+    private static SpecSchema? Resolve(SpecIndex index, SpecSchema? schema, int depth)
+    {
+        while (schema?.Ref is { } r && depth++ < 32)
+        {
+            schema = index.Schemas.GetValueOrDefault(r);
+        }
+        return schema?.Ref is null ? schema : null;
+    }
+
+    private static string? TypeOf(SpecSchema? s) => s?.Type;
+
+    private static IEnumerable<string> EnumRemoved(SpecSchema? o, SpecSchema? n) =>
+        o?.Enum is { } before && n is not null ? before.Except(n.Enum ?? (n.Type == o.Type ? [] : before)).Where(_ => n.Enum is not null) : [];
+}

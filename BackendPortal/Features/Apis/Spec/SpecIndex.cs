@@ -1,0 +1,149 @@
+using System.Text.Json.Serialization;
+
+namespace BackendPortal.Features.Apis.Spec;
+
+/// <summary>
+/// What the portal keeps of a parsed OpenAPI document: enough for the reference view, the score and
+/// the diff. Component schemas stay by name and references stay references, so recursive schemas
+/// are finite here and are only expanded on demand.
+/// </summary>
+public sealed class SpecIndex
+{
+    public string SpecVersion { get; set; } = "";
+    public string? Title { get; set; }
+    public string? InfoVersion { get; set; }
+    public string? Description { get; set; }
+    public bool HasContact { get; set; }
+    public List<SpecTag> Tags { get; set; } = [];
+    public List<SpecOperation> Operations { get; set; } = [];
+    public Dictionary<string, SpecSchema> Schemas { get; set; } = [];
+    public List<string> SecuritySchemes { get; set; } = [];
+    /// <summary>Component names ("schemas/Order", "parameters/Limit") that nothing refers to.</summary>
+    public List<string> UnusedComponents { get; set; } = [];
+}
+
+public sealed record SpecTag(string Name, string? Description);
+
+public sealed class SpecOperation
+{
+    public string Method { get; set; } = "";
+    public string Path { get; set; } = "";
+    public string? OperationId { get; set; }
+    public string? Summary { get; set; }
+    public string? Description { get; set; }
+    public List<string> Tags { get; set; } = [];
+    public bool Deprecated { get; set; }
+    public List<SpecParameter> Parameters { get; set; } = [];
+    public SpecBody? RequestBody { get; set; }
+    public List<SpecResponse> Responses { get; set; } = [];
+    /// <summary>The requirement sets in force (operation's own, else the document's): each set lists scheme names. Empty: no security.</summary>
+    public List<List<string>> Security { get; set; } = [];
+
+    [JsonIgnore]
+    public string Key => $"{Method} {Path}";
+
+    /// <summary>Path parameters renamed do not make another operation: "/orders/{id}" and "/orders/{orderId}" match.</summary>
+    [JsonIgnore]
+    public string MatchKey => $"{Method} {SpecPaths.Normalize(Path)}";
+
+    [JsonIgnore]
+    public string Anchor => OperationId ?? $"{Method.ToLowerInvariant()}-{Path}";
+}
+
+public sealed class SpecParameter
+{
+    public string Name { get; set; } = "";
+    public string In { get; set; } = "";
+    public bool Required { get; set; }
+    public bool Deprecated { get; set; }
+    public string? Description { get; set; }
+    public SpecSchema? Schema { get; set; }
+    public string? Example { get; set; }
+}
+
+public sealed class SpecBody
+{
+    public bool Required { get; set; }
+    public string? Description { get; set; }
+    public List<SpecContent> Content { get; set; } = [];
+}
+
+public sealed class SpecContent
+{
+    public string MediaType { get; set; } = "";
+    public SpecSchema? Schema { get; set; }
+    public string? Example { get; set; }
+}
+
+public sealed class SpecResponse
+{
+    public string Status { get; set; } = "";
+    public string? Description { get; set; }
+    public List<SpecContent> Content { get; set; } = [];
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+public sealed class SpecSchema
+{
+    /// <summary>Name of the component schema this node refers to; the other fields are then empty.</summary>
+    public string? Ref { get; set; }
+    public string? Type { get; set; }
+    public string? Format { get; set; }
+    public string? Title { get; set; }
+    public string? Description { get; set; }
+    public bool Nullable { get; set; }
+    public bool Deprecated { get; set; }
+    public bool ReadOnly { get; set; }
+    public bool WriteOnly { get; set; }
+    public Dictionary<string, SpecSchema>? Properties { get; set; }
+    public List<string>? Required { get; set; }
+    public SpecSchema? Items { get; set; }
+    public SpecSchema? AdditionalProperties { get; set; }
+    public List<string>? Enum { get; set; }
+    public List<SpecSchema>? AllOf { get; set; }
+    public List<SpecSchema>? OneOf { get; set; }
+    public List<SpecSchema>? AnyOf { get; set; }
+    public string? Example { get; set; }
+
+    /// <summary>A one-line name for the schema: "Order", "array of Order", "string (date-time)".</summary>
+    public string Display() => Ref ?? Type switch
+    {
+        "array" => $"array of {Items?.Display() ?? "any"}",
+        null when AllOf is { Count: > 0 } => string.Join(" & ", AllOf.Select(s => s.Display())),
+        null when OneOf is { Count: > 0 } => "one of " + string.Join(" | ", OneOf.Select(s => s.Display())),
+        null when AnyOf is { Count: > 0 } => "any of " + string.Join(" | ", AnyOf.Select(s => s.Display())),
+        null => Properties is { Count: > 0 } ? "object" : "any",
+        _ => Format is null ? Type : $"{Type} ({Format})",
+    };
+}
+
+public static class SpecPaths
+{
+    public static string Normalize(string path)
+    {
+        var sb = new System.Text.StringBuilder(path.Length);
+        var inParam = false;
+        foreach (var c in path)
+        {
+            if (c == '{')
+            {
+                inParam = true;
+                sb.Append("{}");
+            }
+            else if (c == '}')
+            {
+                inParam = false;
+            }
+            else if (!inParam)
+            {
+                sb.Append(c);
+            }
+        }
+        var s = sb.ToString();
+        return s.Length > 1 ? s.TrimEnd('/') : s;
+    }
+
+    /// <summary>RFC 6901: "~" becomes "~0" and "/" becomes "~1".</summary>
+    public static string Pointer(params string[] segments) =>
+        "/" + string.Join("/", segments.Select(s => s.Replace("~", "~0").Replace("/", "~1")));
+}

@@ -1,0 +1,418 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+
+namespace BackendPortal.Features.Apis.Spec;
+
+public sealed record SpecDiagnostic(string Pointer, string Message, bool IsError);
+
+public sealed record SpecReadResult(SpecIndex Index, IReadOnlyList<SpecDiagnostic> Diagnostics);
+
+/// <summary>Input that is not an OpenAPI or Swagger document at all; nothing is stored.</summary>
+public sealed class SpecUnreadableException(IReadOnlyList<SpecDiagnostic> problems)
+    : Exception("The body is not an OpenAPI or Swagger document: " + string.Join("; ", problems.Select(p => p.Message)))
+{
+    public IReadOnlyList<SpecDiagnostic> Problems { get; } = problems;
+}
+
+/// <summary>Reads OpenAPI 3.0, 3.1 and Swagger 2.0 (JSON or YAML) with Microsoft.OpenApi and builds a <see cref="SpecIndex"/>.</summary>
+public static partial class SpecReader
+{
+    private const int MaxInlineDepth = 40;
+    private const int MaxExampleChars = 4000;
+
+    public static SpecReadResult Read(string text)
+    {
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.IsEmpty)
+        {
+            throw new SpecUnreadableException([new SpecDiagnostic("", "The document is empty.", true)]);
+        }
+        var isJson = trimmed[0] is '{' or '[';
+        var problems = isJson ? ProbeJson(text) : ProbeYaml(text);
+        if (problems.Count > 0)
+        {
+            throw new SpecUnreadableException(problems);
+        }
+
+        var settings = new OpenApiReaderSettings { LoadExternalRefs = false };
+        settings.AddYamlReader();
+        ReadResult result;
+        try
+        {
+            result = OpenApiDocument.Parse(text, isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
+        }
+        catch (Exception e) when (e is OpenApiException or JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new SpecUnreadableException([new SpecDiagnostic("", e.Message, true)]);
+        }
+        var diagnostics = new List<SpecDiagnostic>();
+        if (result.Diagnostic is { } d)
+        {
+            diagnostics.AddRange(d.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)));
+            diagnostics.AddRange(d.Warnings.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)));
+        }
+        if (result.Document is null)
+        {
+            throw new SpecUnreadableException(diagnostics.Count > 0 ? diagnostics : [new SpecDiagnostic("", "The parser could not read a document.", true)]);
+        }
+        var version = result.Diagnostic?.SpecificationVersion switch
+        {
+            OpenApiSpecVersion.OpenApi2_0 => "2.0",
+            OpenApiSpecVersion.OpenApi3_1 => "3.1",
+            _ => "3.0",
+        };
+        return new SpecReadResult(new IndexBuilder(result.Document, version).Build(), diagnostics);
+    }
+
+    private static string CleanPointer(string? pointer) => string.IsNullOrEmpty(pointer) ? "" : pointer.TrimStart('#');
+
+    /// <summary>Reads only the top level of a JSON document: syntax errors (with line and position) and the fields that make it OpenAPI.</summary>
+    private static List<SpecDiagnostic> ProbeJson(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 1024 });
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return [new SpecDiagnostic("", "The JSON document must be an object with an 'openapi' or 'swagger' field.", true)];
+            }
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+                {
+                    break;
+                }
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+                {
+                    keys.Add(reader.GetString()!);
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            return [new SpecDiagnostic("", $"Not valid JSON: {e.Message}", true)];
+        }
+        return CheckRootKeys(keys);
+    }
+
+    private static List<SpecDiagnostic> ProbeYaml(string text)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match m in RootKey().Matches(text))
+        {
+            keys.Add(m.Groups["key"].Value);
+        }
+        if (keys.Count == 0 && !text.TrimStart().StartsWith('{'))
+        {
+            // Not block-style YAML at the top: let the YAML reader say what is wrong and where.
+            try
+            {
+                var settings = new OpenApiReaderSettings { LoadExternalRefs = false };
+                settings.AddYamlReader();
+                var r = OpenApiDocument.Parse(text, OpenApiConstants.Yaml, settings);
+                var errors = r.Diagnostic?.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)).ToList() ?? [];
+                return errors.Count > 0 ? errors : [new SpecDiagnostic("", "The document is neither JSON nor a YAML mapping with an 'openapi' or 'swagger' field.", true)];
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return [new SpecDiagnostic("", $"Not valid YAML or JSON: {e.Message}", true)];
+            }
+        }
+        return keys.Count == 0 ? [] : CheckRootKeys(keys);
+    }
+
+    private static List<SpecDiagnostic> CheckRootKeys(HashSet<string> keys)
+    {
+        var problems = new List<SpecDiagnostic>();
+        if (!keys.Contains("openapi") && !keys.Contains("swagger"))
+        {
+            problems.Add(new SpecDiagnostic("/openapi", "There is no 'openapi' field (OpenAPI 3.x) or 'swagger' field (Swagger 2.0) at the top of the document.", true));
+        }
+        if (!keys.Contains("paths") && !keys.Contains("webhooks"))
+        {
+            problems.Add(new SpecDiagnostic("/paths", "There is no 'paths' object at the top of the document.", true));
+        }
+        return problems;
+    }
+
+    [GeneratedRegex("""^(?<q>["']?)(?<key>openapi|swagger|paths|webhooks)\k<q>[ \t]*:""", RegexOptions.Multiline)]
+    private static partial Regex RootKey();
+
+    internal static string? Example(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        var s = node is JsonValue v && v.TryGetValue<string>(out var str) ? str : node.ToJsonString(PrettyJson);
+        return s.Length > MaxExampleChars ? s[..MaxExampleChars] + "…" : s;
+    }
+
+    private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true };
+
+#pragma warning disable CS0618 // 'example' (3.0) is still what most documents carry; Examples is the 3.1 form.
+    private sealed class IndexBuilder(OpenApiDocument doc, string version)
+    {
+        private readonly HashSet<string> referenced = new(StringComparer.Ordinal);
+
+        public SpecIndex Build()
+        {
+            var index = new SpecIndex
+            {
+                SpecVersion = version,
+                Title = doc.Info?.Title,
+                InfoVersion = doc.Info?.Version,
+                Description = doc.Info?.Description,
+                HasContact = doc.Info?.Contact is { } c && (c.Name is not null || c.Email is not null || c.Url is not null),
+                Tags = doc.Tags?.Where(t => t.Name is not null).Select(t => new SpecTag(t.Name!, t.Description)).ToList() ?? [],
+                SecuritySchemes = doc.Components?.SecuritySchemes?.Keys.ToList() ?? [],
+            };
+            var globalSecurity = Security(doc.Security);
+            foreach (var (path, item) in doc.Paths ?? [])
+            {
+                if (item?.Operations is null)
+                {
+                    continue;
+                }
+                var shared = item.Parameters ?? [];
+                foreach (var (method, op) in item.Operations)
+                {
+                    index.Operations.Add(Operation(path, method.Method.ToUpperInvariant(), op, shared, globalSecurity));
+                }
+            }
+            foreach (var (name, schema) in doc.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
+            {
+                index.Schemas[name] = Schema(schema, 0, top: true) ?? new SpecSchema();
+            }
+            index.UnusedComponents = Unused(index);
+            return index;
+        }
+
+        private SpecOperation Operation(string path, string method, OpenApiOperation op, IList<IOpenApiParameter> shared, List<List<string>> globalSecurity)
+        {
+            var own = op.Parameters ?? [];
+            // Operation-level parameters override path-level ones with the same name and location.
+            var parameters = own.Concat(shared.Where(s => !own.Any(o => o.Name == s.Name && o.In == s.In)))
+                .Select(Parameter).ToList();
+            return new SpecOperation
+            {
+                Method = method,
+                Path = path,
+                OperationId = string.IsNullOrWhiteSpace(op.OperationId) ? null : op.OperationId,
+                Summary = op.Summary,
+                Description = op.Description,
+                Tags = op.Tags?.Select(t => t.Name).Where(n => n is not null).Select(n => n!).ToList() ?? [],
+                Deprecated = op.Deprecated,
+                Parameters = parameters,
+                RequestBody = op.RequestBody is { } body ? Body(body) : null,
+                Responses = op.Responses?.Select(r => Response(r.Key, r.Value)).ToList() ?? [],
+                Security = op.Security is null ? globalSecurity : Security(op.Security),
+            };
+        }
+
+        private static List<List<string>> Security(IList<OpenApiSecurityRequirement>? requirements) =>
+            requirements?.Select(r => r.Keys.Select(k => k.Reference?.Id ?? "").Where(k => k.Length > 0).ToList()).ToList() ?? [];
+
+        private SpecParameter Parameter(IOpenApiParameter p)
+        {
+            Track(p, "parameters");
+            return new SpecParameter
+            {
+                Name = p.Name ?? "",
+                In = p.In?.ToString().ToLowerInvariant() ?? "",
+                Required = p.Required,
+                Deprecated = p.Deprecated,
+                Description = p.Description,
+                Schema = p.Schema is { } s ? Schema(s, 0) : p.Content?.Values.FirstOrDefault()?.Schema is { } cs ? Schema(cs, 0) : null,
+                Example = Example(p.Example) ?? Example(p.Examples?.Values.FirstOrDefault()?.Value),
+            };
+        }
+
+        private SpecBody Body(IOpenApiRequestBody body)
+        {
+            Track(body, "requestBodies");
+            return new SpecBody { Required = body.Required, Description = body.Description, Content = Content(body.Content) };
+        }
+
+        private SpecResponse Response(string status, IOpenApiResponse response)
+        {
+            Track(response, "responses");
+            return new SpecResponse { Status = status, Description = response.Description, Content = Content(response.Content) };
+        }
+
+        private List<SpecContent> Content(IDictionary<string, OpenApiMediaType>? content) =>
+            content?.Select(c => new SpecContent
+            {
+                MediaType = c.Key,
+                Schema = c.Value.Schema is { } s ? Schema(s, 0) : null,
+                Example = Example(c.Value.Example) ?? Example(c.Value.Examples?.Values.FirstOrDefault()?.Value) ?? (c.Value.Schema is { } sc ? Example(sc.Example) : null),
+            }).ToList() ?? [];
+
+        private void Track(object element, string kind)
+        {
+            if (element is IOpenApiReferenceHolder { UnresolvedReference: false } holder && element is IOpenApiReferenceHolder<BaseOpenApiReference> typed)
+            {
+                _ = holder;
+                referenced.Add($"{kind}/{typed.Reference.Id}");
+            }
+            else if (element is OpenApiParameterReference pr)
+            {
+                referenced.Add($"{kind}/{pr.Reference.Id}");
+            }
+            else if (element is OpenApiResponseReference rr)
+            {
+                referenced.Add($"{kind}/{rr.Reference.Id}");
+            }
+            else if (element is OpenApiRequestBodyReference br)
+            {
+                referenced.Add($"{kind}/{br.Reference.Id}");
+            }
+        }
+
+        private SpecSchema? Schema(IOpenApiSchema? schema, int depth, bool top = false)
+        {
+            if (schema is null)
+            {
+                return null;
+            }
+            if (!top && schema is OpenApiSchemaReference r && r.Reference.Id is { } id)
+            {
+                return new SpecSchema { Ref = id, Description = r.Description };
+            }
+            if (depth > MaxInlineDepth)
+            {
+                return new SpecSchema { Type = "object", Description = "(nested too deeply to show)" };
+            }
+            var type = schema.Type;
+            var nullable = type is { } t && t.HasFlag(JsonSchemaType.Null);
+            var typeName = type is null ? null : TypeName(type.Value & ~JsonSchemaType.Null);
+            return new SpecSchema
+            {
+                Type = typeName,
+                Format = schema.Format,
+                Title = schema.Title,
+                Description = schema.Description,
+                Nullable = nullable,
+                Deprecated = schema.Deprecated,
+                ReadOnly = schema.ReadOnly,
+                WriteOnly = schema.WriteOnly,
+                Properties = schema.Properties is { Count: > 0 } props
+                    ? props.ToDictionary(p => p.Key, p => Schema(p.Value, depth + 1) ?? new SpecSchema())
+                    : null,
+                Required = schema.Required is { Count: > 0 } req ? [.. req] : null,
+                Items = Schema(schema.Items, depth + 1),
+                AdditionalProperties = Schema(schema.AdditionalProperties, depth + 1),
+                Enum = schema.Enum is { Count: > 0 } e ? e.Select(v => v is null ? "null" : v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v.ToJsonString()).ToList() : null,
+                AllOf = List(schema.AllOf, depth),
+                OneOf = List(schema.OneOf, depth),
+                AnyOf = List(schema.AnyOf, depth),
+                Example = Example(schema.Example) ?? Example(schema.Examples?.FirstOrDefault()),
+            };
+        }
+
+        private List<SpecSchema>? List(IList<IOpenApiSchema>? schemas, int depth) =>
+            schemas is { Count: > 0 } ? schemas.Select(s => Schema(s, depth + 1) ?? new SpecSchema()).ToList() : null;
+
+        private static string? TypeName(JsonSchemaType type) => type switch
+        {
+            JsonSchemaType.String => "string",
+            JsonSchemaType.Integer => "integer",
+            JsonSchemaType.Number => "number",
+            JsonSchemaType.Boolean => "boolean",
+            JsonSchemaType.Object => "object",
+            JsonSchemaType.Array => "array",
+            0 => null,
+            _ => string.Join("|", Enum.GetValues<JsonSchemaType>().Where(f => f != JsonSchemaType.Null && type.HasFlag(f)).Select(f => f.ToString().ToLowerInvariant())),
+        };
+
+        private List<string> Unused(SpecIndex index)
+        {
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<SpecSchema>();
+            foreach (var op in index.Operations)
+            {
+                foreach (var p in op.Parameters)
+                {
+                    Push(pending, p.Schema);
+                }
+                foreach (var c in (op.RequestBody?.Content ?? []).Concat(op.Responses.SelectMany(r => r.Content)))
+                {
+                    Push(pending, c.Schema);
+                }
+            }
+            while (pending.TryPop(out var s))
+            {
+                if (s.Ref is { } name)
+                {
+                    if (used.Add(name) && index.Schemas.TryGetValue(name, out var target))
+                    {
+                        pending.Push(target);
+                    }
+                    continue;
+                }
+                foreach (var child in Children(s))
+                {
+                    pending.Push(child);
+                }
+            }
+            var unused = index.Schemas.Keys.Where(k => !used.Contains(k)).Select(k => "schemas/" + k).ToList();
+            foreach (var (kind, names) in new (string, IEnumerable<string>?)[]
+            {
+                ("parameters", doc.Components?.Parameters?.Keys),
+                ("responses", doc.Components?.Responses?.Keys),
+                ("requestBodies", doc.Components?.RequestBodies?.Keys),
+            })
+            {
+                unused.AddRange((names ?? []).Select(n => $"{kind}/{n}").Where(k => !referenced.Contains(k)));
+            }
+            return unused;
+
+            static void Push(Stack<SpecSchema> stack, SpecSchema? s)
+            {
+                if (s is not null)
+                {
+                    stack.Push(s);
+                }
+            }
+        }
+    }
+
+#pragma warning restore CS0618
+
+    public static IEnumerable<SpecSchema> Children(SpecSchema s)
+    {
+        if (s.Properties is not null)
+        {
+            foreach (var p in s.Properties.Values)
+            {
+                yield return p;
+            }
+        }
+        if (s.Items is not null)
+        {
+            yield return s.Items;
+        }
+        if (s.AdditionalProperties is not null)
+        {
+            yield return s.AdditionalProperties;
+        }
+        foreach (var list in new[] { s.AllOf, s.OneOf, s.AnyOf })
+        {
+            if (list is not null)
+            {
+                foreach (var x in list)
+                {
+                    yield return x;
+                }
+            }
+        }
+    }
+}
