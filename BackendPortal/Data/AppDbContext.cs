@@ -2,6 +2,7 @@ using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
 using BackendPortal.Features.People;
+using BackendPortal.Features.Quality;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Systems;
@@ -35,6 +36,12 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DatabaseSizeSample> DatabaseSizeSamples => Set<DatabaseSizeSample>();
     public DbSet<SlowQuerySample> SlowQuerySamples => Set<SlowQuerySample>();
     public DbSet<DatabaseBackup> DatabaseBackups => Set<DatabaseBackup>();
+    public DbSet<TestRun> TestRuns => Set<TestRun>();
+    public DbSet<TestResult> TestResults => Set<TestResult>();
+    public DbSet<FlakyTest> FlakyTests => Set<FlakyTest>();
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<LoadTestRun> LoadTestRuns => Set<LoadTestRun>();
+    public DbSet<LoadTestBudget> LoadTestBudgets => Set<LoadTestBudget>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,6 +1,7 @@
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Demo;
 using BackendPortal.Features.Profile;
+using BackendPortal.Features.Quality;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Setup;
@@ -58,6 +59,7 @@ public static class PortalBuilderExtensions
         services.AddAudit();
         services.AddUserAdministration();
         services.AddSessions();
+        services.AddQuality();
         return builder;
     }
 
