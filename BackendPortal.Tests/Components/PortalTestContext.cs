@@ -59,6 +59,7 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
             Services.AddAudit();
         }
         Services.AddScoped<Features.Tokens.TokenService>();
+        Features.Quality.QualityRegistration.AddQuality(Services);
         Auth = AddAuthorization();
         // Last: it builds the renderer, after which no service can be added.
         SetRendererInfo(new RendererInfo("Server", true));

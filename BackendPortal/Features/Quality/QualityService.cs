@@ -66,14 +66,14 @@ public sealed partial class QualityService(IDbContextFactory<AppDbContext> dbs, 
         var serviceId = await FlakyTestService.ServiceIdAsync(db, slug, ct);
         var run = await db.Set<TestRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.ServiceId == serviceId, ct)
             ?? throw new NotFoundException($"Test run {id} of '{slug}'");
-        var failures = await Rows(db.Set<TestResult>().Where(t => t.RunId == id && (t.Outcome == TestOutcome.Failed || t.Outcome == TestOutcome.Error)))
-            .OrderBy(t => t.ClassName).ThenBy(t => t.Name).Take(MaxFailuresShown).ToListAsync(ct);
+        var failures = await Rows(db.Set<TestResult>().Where(t => t.RunId == id && (t.Outcome == TestOutcome.Failed || t.Outcome == TestOutcome.Error))
+            .OrderBy(t => t.ClassName).ThenBy(t => t.Name).Take(MaxFailuresShown)).ToListAsync(ct);
         var groups = failures
             .GroupBy(f => Pattern(f.Message))
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new FailureGroup(g.Key, g.ToList()))
             .ToList();
-        var slowest = await Rows(db.Set<TestResult>().Where(t => t.RunId == id)).OrderByDescending(t => t.DurationMs).Take(10).ToListAsync(ct);
+        var slowest = await Rows(db.Set<TestResult>().Where(t => t.RunId == id).OrderByDescending(t => t.DurationMs).Take(10)).ToListAsync(ct);
         return new TestRunDetails(Summary(run), groups, failures.Count, slowest);
     }
 
@@ -96,10 +96,10 @@ public sealed partial class QualityService(IDbContextFactory<AppDbContext> dbs, 
             .OrderByDescending(r => r.Id).Take(runs).ToListAsync(ct);
         // "Failing now": the latest run of each suite.
         var latestPerSuite = recent.GroupBy(r => r.Suite).Select(g => g.Max(r => r.Id)).ToList();
-        var failing = await Rows(db.Set<TestResult>().Where(t => latestPerSuite.Contains(t.RunId) && (t.Outcome == TestOutcome.Failed || t.Outcome == TestOutcome.Error)))
-            .OrderBy(t => t.ClassName).ThenBy(t => t.Name).Take(100).ToListAsync(ct);
-        var slowest = await Rows(db.Set<TestResult>().Where(t => latestPerSuite.Contains(t.RunId)))
-            .OrderByDescending(t => t.DurationMs).Take(10).ToListAsync(ct);
+        var failing = await Rows(db.Set<TestResult>().Where(t => latestPerSuite.Contains(t.RunId) && (t.Outcome == TestOutcome.Failed || t.Outcome == TestOutcome.Error))
+            .OrderBy(t => t.ClassName).ThenBy(t => t.Name).Take(100)).ToListAsync(ct);
+        var slowest = await Rows(db.Set<TestResult>().Where(t => latestPerSuite.Contains(t.RunId))
+            .OrderByDescending(t => t.DurationMs).Take(10)).ToListAsync(ct);
         var flakyTests = await flaky.ListAsync(slug, false, ct);
         var loads = await loadTests.RecentAsync(db, serviceId, 30, ct);
         var budget = await loadTests.BudgetAsync(db, serviceId, ct);

@@ -121,7 +121,7 @@ public sealed class TestRunIngestService(
         return new IngestResult(StatusCodes.Status201Created, json, location, false);
     }
 
-    private static string Fingerprint(TestRunInput input, UploadSpool upload) =>
+    public static string Fingerprint(TestRunInput input, UploadSpool upload) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
             $"{input.Suite}\n{input.Commit}\n{input.Branch}\n{input.BuildUrl}\n{upload.ContentHash()}")));
 
