@@ -5,13 +5,13 @@ namespace BackendPortal.Bench;
 // Not top-level statements: those would declare a second `Program` beside the app's.
 public static class BenchProgram
 {
-    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|all]</summary>
+    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [api|circuits|audit|quality|all]</summary>
     public static async Task<int> Main(string[] args)
     {
         var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
-        if (mode is not ("api" or "circuits" or "audit" or "all"))
+        if (mode is not ("api" or "circuits" or "audit" or "quality" or "all"))
         {
-            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|all]");
+            Console.Error.WriteLine("usage: BackendPortal.Bench [api|circuits|audit|quality|all]");
             return 2;
         }
 
@@ -31,6 +31,11 @@ public static class BenchProgram
         {
             await new AuditBench(host, report).RunAsync();
             report.Add("Load average after the audit bench", BenchReport.LoadAverage());
+        }
+        if (mode is "quality" or "all")
+        {
+            await new QualityBench(host, report).RunAsync();
+            report.Add("Load average after the quality bench", BenchReport.LoadAverage());
         }
         if (mode is "circuits" or "all")
         {

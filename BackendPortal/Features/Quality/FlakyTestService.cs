@@ -16,7 +16,7 @@ public sealed class QuarantineInput
     public string? Note { get; set; }
 }
 
-public sealed class FlakyTestService(IDbContextFactory<AppDbContext> dbs, TimeProvider clock, IOptions<QualityOptions> options, AuditService audit)
+public sealed class FlakyTestService(IDbContextFactory<AppDbContext> dbs, TimeProvider clock, IOptions<QualityOptions> options, AuditService audit, SqliteWriteGate writes)
 {
     /// <summary>
     /// Re-judges the tests that could have changed state: those that failed (or passed on a rerun)
@@ -85,6 +85,7 @@ public sealed class FlakyTestService(IDbContextFactory<AppDbContext> dbs, TimePr
                     };
                     db.Add(row);
                 }
+                var before = (row.IsFlaky, row.Reason, row.LastSeenAt, row.Flips, row.Window, row.FlipRate);
                 row.IsFlaky = verdict.IsFlaky;
                 if (verdict.IsFlaky)
                 {
@@ -94,12 +95,22 @@ public sealed class FlakyTestService(IDbContextFactory<AppDbContext> dbs, TimePr
                 row.Flips = verdict.Flips;
                 row.Window = verdict.Considered;
                 row.FlipRate = Math.Round(verdict.FlipRate, 4);
-                row.Version = Guid.NewGuid();
+                if (row.Id == 0 || before != (row.IsFlaky, row.Reason, row.LastSeenAt, row.Flips, row.Window, row.FlipRate))
+                {
+                    row.Version = Guid.NewGuid();
+                }
             }
+        }
+        if (!db.ChangeTracker.HasChanges())
+        {
+            return;
         }
         try
         {
-            await db.SaveChangesAsync(ct);
+            using (await writes.EnterAsync(db.Database, ct))
+            {
+                await db.SaveChangesAsync(ct);
+            }
         }
         catch (DbUpdateException)
         {

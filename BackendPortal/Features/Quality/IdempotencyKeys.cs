@@ -31,7 +31,7 @@ public sealed record IdempotencyClaim(long? RecordId, int StatusCode, string? Re
 /// inserted before the work starts, so two instances sharing the database cannot both do it.
 /// Same key and fingerprint: the stored response is replayed; another fingerprint: 422; still in flight: 409.
 /// </summary>
-public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimeProvider clock, IOptions<QualityOptions> options)
+public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimeProvider clock, IOptions<QualityOptions> options, SqliteWriteGate writes)
 {
     public const int MaxKeyLength = 255;
     public const string Header = "Idempotency-Key";
@@ -74,35 +74,45 @@ public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimePro
         for (var attempt = 0; attempt < 3; attempt++)
         {
             await using var db = await dbs.CreateDbContextAsync(ct);
-            var record = new IdempotencyRecord
-            {
-                Scope = scope,
-                Key = key,
-                Fingerprint = fingerprint,
-                CreatedAt = now,
-                ExpiresAt = now.AddHours(Math.Max(24, options.Value.IdempotencyKeyHours)),
-            };
-            db.Add(record);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return new IdempotencyClaim(record.Id, 0, null, null);
-            }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear();
-            }
-            var existing = await db.Set<IdempotencyRecord>().AsNoTracking()
-                .Where(k => k.Scope == scope && k.Key == key)
-                .FirstOrDefaultAsync(ct);
+            // A retry usually finds its key already there: look before inserting, so the common replay is one read.
+            var existing = await Find(db, scope, key, ct);
             if (existing is null)
             {
-                continue;
+                var record = new IdempotencyRecord
+            {
+                    Scope = scope,
+                    Key = key,
+                    Fingerprint = fingerprint,
+                    CreatedAt = now,
+                    ExpiresAt = now.AddHours(Math.Max(24, options.Value.IdempotencyKeyHours)),
+                };
+                db.Add(record);
+                try
+                {
+                    using (await writes.EnterAsync(db.Database, ct))
+                    {
+                        await db.SaveChangesAsync(ct);
+                    }
+                    return new IdempotencyClaim(record.Id, 0, null, null);
+                }
+                catch (DbUpdateException)
+                {
+                    // Someone claimed it between the look and the insert: read theirs.
+                    db.ChangeTracker.Clear();
+                }
+                existing = await Find(db, scope, key, ct);
+                if (existing is null)
+                {
+                    continue;
+                }
             }
             var stale = existing.ExpiresAt <= now || (!existing.Completed && existing.CreatedAt <= now - AbandonedAfter);
             if (stale)
             {
-                await db.Set<IdempotencyRecord>().Where(k => k.Id == existing.Id).ExecuteDeleteAsync(ct);
+                using (await writes.EnterAsync(db.Database, ct))
+                {
+                    await db.Set<IdempotencyRecord>().Where(k => k.Id == existing.Id).ExecuteDeleteAsync(ct);
+                }
                 continue;
             }
             if (!string.Equals(existing.Fingerprint, fingerprint, StringComparison.Ordinal))
@@ -118,6 +128,9 @@ public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimePro
         throw new IdempotencyKeyInFlightException();
     }
 
+    private static Task<IdempotencyRecord?> Find(AppDbContext db, string scope, string key, CancellationToken ct) =>
+        db.Set<IdempotencyRecord>().AsNoTracking().Where(k => k.Scope == scope && k.Key == key).FirstOrDefaultAsync(ct);
+
     /// <summary>Records the response in the same transaction as the work it describes.</summary>
     public static Task CompleteAsync(AppDbContext db, long recordId, int status, string json, string? location, CancellationToken ct) =>
         db.Set<IdempotencyRecord>().Where(k => k.Id == recordId).ExecuteUpdateAsync(s => s
@@ -130,7 +143,10 @@ public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimePro
     public async Task ReleaseAsync(long recordId)
     {
         await using var db = await dbs.CreateDbContextAsync();
-        await db.Set<IdempotencyRecord>().Where(k => k.Id == recordId && !k.Completed).ExecuteDeleteAsync();
+        using (await writes.EnterAsync(db.Database))
+        {
+            await db.Set<IdempotencyRecord>().Where(k => k.Id == recordId && !k.Completed).ExecuteDeleteAsync();
+        }
     }
 
     /// <summary>Drops keys past their retention; called now and then by ingestion, cheap on the ExpiresAt index.</summary>
@@ -138,6 +154,9 @@ public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimePro
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbs.CreateDbContextAsync(ct);
-        await db.Set<IdempotencyRecord>().Where(k => k.ExpiresAt <= now).ExecuteDeleteAsync(ct);
+        using (await writes.EnterAsync(db.Database, ct))
+        {
+            await db.Set<IdempotencyRecord>().Where(k => k.ExpiresAt <= now).ExecuteDeleteAsync(ct);
+        }
     }
 }

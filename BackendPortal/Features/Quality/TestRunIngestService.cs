@@ -25,6 +25,7 @@ public sealed class TestRunIngestService(
     IDbContextFactory<AppDbContext> dbs,
     IdempotencyKeys idempotency,
     FlakyTestService flaky,
+    SqliteWriteGate writes,
     TimeProvider clock,
     IOptions<QualityOptions> options,
     ILogger<TestRunIngestService> log)
@@ -129,6 +130,7 @@ public sealed class TestRunIngestService(
         Actor actor, string slug, int serviceId, TestRunInput input, UploadSpool upload, long? claim, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        using var gate = await writes.EnterAsync(db.Database, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var run = new TestRun
         {
