@@ -79,7 +79,7 @@ public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimePro
             if (existing is null)
             {
                 var record = new IdempotencyRecord
-            {
+                {
                     Scope = scope,
                     Key = key,
                     Fingerprint = fingerprint,
