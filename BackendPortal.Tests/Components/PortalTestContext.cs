@@ -67,6 +67,7 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
         Services.AddCatalogImport();
         Features.Graph.GraphRegistration.AddGraph(Services);
         Services.AddScoped<Features.Search.SearchService>();
+        Features.Quality.QualityRegistration.AddQuality(Services);
         Auth = AddAuthorization();
         // Last: it builds the renderer, after which no service can be added.
         SetRendererInfo(new RendererInfo("Server", true));

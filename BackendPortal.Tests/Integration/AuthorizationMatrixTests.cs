@@ -151,6 +151,7 @@ public static class AccessTable
                 "documentname" => "v1",
                 "email" when path.Contains("/users", StringComparison.OrdinalIgnoreCase) => data.Users[Caller.Viewer].Email,
                 "id" when path.Contains("Passkey", StringComparison.OrdinalIgnoreCase) => "AAAA",
+                "runid" => "1",
                 _ => throw new InvalidOperationException($"Route {pattern}: add a concrete value for {{{parameter.Name}}} in AccessTable.Concrete."),
             };
             path = System.Text.RegularExpressions.Regex.Replace(path, "\\{\\*{0,2}" + parameter.Name + "(:[^}]*)?\\??\\}", Uri.EscapeDataString(value));
@@ -332,6 +333,18 @@ public static class AccessTable
         // Audit log: admins only, read-only (there is no route that changes an entry).
         new("GET", "/api/v1/audit/", Expect.AdminOnly(200), Get("/api/v1/audit/")),
         new("GET", "/api/v1/audit/export.csv", Expect.AdminOnly(200), Get("/api/v1/audit/export.csv")),
+
+        // Quality: reading is for everyone; posting runs, load tests and budgets is QA's and admins' (Ingest);
+        // quarantining is also the owning team's engineers' (see docs/decisions/quarantine-rights.md).
+        new("POST", "/api/v1/services/{slug}/test-runs", new Expect(401, 403, 201, 403, 403, 201), Features.Quality.QualityMatrix.PostRun),
+        new("GET", "/api/v1/services/{slug}/test-runs", Expect.Read, Get("/api/v1/services/{slug}/test-runs")),
+        new("GET", "/api/v1/services/{slug}/test-runs/{id:long}", Expect.Read, Features.Quality.QualityMatrix.GetRun),
+        new("GET", "/api/v1/services/{slug}/flaky-tests", Expect.Read, Get("/api/v1/services/{slug}/flaky-tests")),
+        new("PUT", "/api/v1/services/{slug}/flaky-tests/{id:int}/quarantine", new Expect(401, 403, 200, 200, 403, 200), Features.Quality.QualityMatrix.Quarantine),
+        new("POST", "/api/v1/services/{slug}/load-tests", new Expect(401, 403, 201, 403, 403, 201), Features.Quality.QualityMatrix.PostLoadTest),
+        new("GET", "/api/v1/services/{slug}/load-tests", Expect.Read, Get("/api/v1/services/{slug}/load-tests")),
+        new("GET", "/api/v1/services/{slug}/load-test-budget", Expect.Read, Features.Quality.QualityMatrix.GetBudget),
+        new("PUT", "/api/v1/services/{slug}/load-test-budget", new Expect(401, 403, 200, 403, 403, 200), Features.Quality.QualityMatrix.PutBudget),
 
         // Users: admins only (policy Admin: role and the admin scope).
         new("GET", "/api/v1/users/", Expect.AdminOnly(200), Get("/api/v1/users/")),

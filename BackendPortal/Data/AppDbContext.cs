@@ -2,6 +2,7 @@ using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
 using BackendPortal.Features.People;
+using BackendPortal.Features.Quality;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Systems;
@@ -48,6 +49,12 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     }
     public DbSet<ApiSpecVersion> ApiVersions => Set<ApiSpecVersion>();
     public DbSet<ApiUsage> ApiUsages => Set<ApiUsage>();
+    public DbSet<TestRun> TestRuns => Set<TestRun>();
+    public DbSet<TestResult> TestResults => Set<TestResult>();
+    public DbSet<FlakyTest> FlakyTests => Set<FlakyTest>();
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<LoadTestRun> LoadTestRuns => Set<LoadTestRun>();
+    public DbSet<LoadTestBudget> LoadTestBudgets => Set<LoadTestBudget>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -7,6 +7,7 @@ using BackendPortal.Features.Catalog;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Graph;
 using BackendPortal.Features.Search;
+using BackendPortal.Features.Quality;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
@@ -78,6 +79,7 @@ public static class PortalAppExtensions
         api.MapGraphApi();
         api.MapSearchApi();
         api.MapApisApi();
+        api.MapQualityApi();
         return app;
     }
 

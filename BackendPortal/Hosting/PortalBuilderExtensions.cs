@@ -7,6 +7,7 @@ using BackendPortal.Features.People;
 using BackendPortal.Features.Graph;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Search;
+using BackendPortal.Features.Quality;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Setup;
@@ -73,6 +74,7 @@ public static class PortalBuilderExtensions
         services.AddGraph();
         services.AddSearch();
         services.AddApis(builder.Configuration);
+        services.AddQuality();
         return builder;
     }
 

@@ -15,6 +15,7 @@ public static class BenchProgram
         new("signin", true, (h, r) => new SignInBench(h, r).RunAsync()),
         new("catalog", true, (h, r) => new CatalogBench(h, r).RunAsync()),
         new("import", true, (h, r) => new ImportBench(h, r).RunAsync()),
+        new("quality", true, (h, r) => new QualityBench(h, r).RunAsync()),
         new("people", false, (h, r) => new PeopleBench(h, r).RunAsync()),
         new("circuits", true, (h, r) => new CircuitBench(h, r).RunAsync()),
     ];

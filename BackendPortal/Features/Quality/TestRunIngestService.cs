@@ -1,0 +1,226 @@
+using System.Data;
+using System.Data.Common;
+using System.Text.Json;
+using BackendPortal.Data;
+using BackendPortal.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+
+namespace BackendPortal.Features.Quality;
+
+public sealed record TestRunInput(string? Suite, string? Commit, string? Branch, string? BuildUrl);
+
+public sealed record TestRunCreated(long Id, int Total, int Passed, int Failed, int Errors, int Skipped, long DurationMs);
+
+/// <summary>What the API answers: the run, and whether it is a replay of an earlier request with the same key.</summary>
+public sealed record IngestResult(int StatusCode, string Json, string? Location, bool Replayed);
+
+/// <summary>
+/// Stores a posted run. The whole upload is already spooled (size checked); parsing streams case
+/// by case straight into INSERTs inside one short transaction, so a 100,000-case file never exists
+/// as 100,000 objects and a refused file leaves nothing behind.
+/// </summary>
+public sealed class TestRunIngestService(
+    IDbContextFactory<AppDbContext> dbs,
+    IdempotencyKeys idempotency,
+    FlakyTestService flaky,
+    SqliteWriteGate writes,
+    TimeProvider clock,
+    IOptions<QualityOptions> options,
+    ILogger<TestRunIngestService> log)
+{
+    public const string DefaultSuite = "default";
+
+    public static readonly HashSet<string> FormFieldNames = new(StringComparer.OrdinalIgnoreCase) { "suite", "commit", "branch", "buildUrl" };
+
+    public static TestRunInput Validate(TestRunInput input)
+    {
+        var errors = new ValidationErrors();
+        var suite = string.IsNullOrWhiteSpace(input.Suite) ? DefaultSuite : input.Suite.Trim();
+        if (suite.Length > QualityLimits.SuiteLength || suite.Any(char.IsControl))
+        {
+            errors.Add("suite", $"suite must be at most {QualityLimits.SuiteLength} characters without control characters.");
+        }
+        var commit = Blank(input.Commit);
+        if (commit is not null && (commit.Length > QualityLimits.CommitLength || commit.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            errors.Add("commit", $"commit must be a revision id of at most {QualityLimits.CommitLength} characters without spaces.");
+        }
+        var branch = Blank(input.Branch);
+        if (branch is not null && (branch.Length > QualityLimits.BranchLength || branch.Any(char.IsControl)))
+        {
+            errors.Add("branch", $"branch must be at most {QualityLimits.BranchLength} characters.");
+        }
+        var url = Blank(input.BuildUrl);
+        if (url is not null && (url.Length > QualityLimits.UrlLength
+            || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            errors.Add("buildUrl", "buildUrl must be an absolute http or https URL.");
+        }
+        errors.ThrowIfAny();
+        return new TestRunInput(suite, commit, branch, url);
+    }
+
+    public async Task<IngestResult> IngestAsync(Actor actor, string slug, TestRunInput input, UploadSpool upload, string? idempotencyKey, CancellationToken ct)
+    {
+        QualityAccess.RequireIngester(actor);
+        input = Validate(input);
+        int serviceId;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            var key = Slug.Key(slug);
+            serviceId = await db.Services.Where(s => s.SlugKey == key).Select(s => s.Id).FirstOrDefaultAsync(ct);
+            if (serviceId == 0)
+            {
+                throw new NotFoundException($"Service '{slug}'");
+            }
+        }
+
+        long? claim = null;
+        if (idempotencyKey is not null)
+        {
+            var fingerprint = Fingerprint(input, upload);
+            var scope = IdempotencyKeys.Scope(actor.UserId, $"POST /api/v1/services/{Slug.Key(slug)}/test-runs");
+            var claimed = await idempotency.ClaimAsync(scope, idempotencyKey, fingerprint, ct);
+            if (claimed.IsReplay)
+            {
+                return new IngestResult(claimed.StatusCode, claimed.ResponseJson!, claimed.Location, true);
+            }
+            claim = claimed.RecordId;
+        }
+
+        TestRunCreated created;
+        string json;
+        string location;
+        try
+        {
+            (created, json, location) = await StoreAsync(actor, slug, serviceId, input, upload, claim, ct);
+        }
+        catch
+        {
+            if (claim is { } id)
+            {
+                await idempotency.ReleaseAsync(id);
+            }
+            throw;
+        }
+
+        try
+        {
+            await flaky.EvaluateAsync(serviceId, input.Suite!, ct);
+            if (Random.Shared.Next(200) == 0)
+            {
+                await idempotency.PurgeExpiredAsync(ct);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The run is stored; flakiness is recomputed by the next run of the suite.
+            log.LogWarning(ex, "Flaky evaluation after run {RunId} failed", created.Id);
+        }
+        return new IngestResult(StatusCodes.Status201Created, json, location, false);
+    }
+
+    public static string Fingerprint(TestRunInput input, UploadSpool upload) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            $"{input.Suite}\n{input.Commit}\n{input.Branch}\n{input.BuildUrl}\n{upload.ContentHash()}")));
+
+    private async Task<(TestRunCreated, string, string)> StoreAsync(
+        Actor actor, string slug, int serviceId, TestRunInput input, UploadSpool upload, long? claim, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        using var gate = await writes.EnterAsync(db.Database, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var run = new TestRun
+        {
+            ServiceId = serviceId,
+            Suite = input.Suite!,
+            Commit = input.Commit,
+            Branch = input.Branch,
+            BuildUrl = input.BuildUrl,
+            FileCount = upload.Files.Count,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            CreatedBy = actor.Name,
+        };
+        db.Add(run);
+        await db.SaveChangesAsync(ct);
+
+        using var insert = ResultInsert(db, tx);
+        var p = insert.Parameters;
+        p[0].Value = run.Id;
+        p[1].Value = serviceId;
+        var counts = new int[4];
+        var formats = new SortedSet<string>(StringComparer.Ordinal);
+        double duration = 0;
+        var maxDepth = options.Value.MaxXmlDepth;
+        foreach (var file in upload.Files)
+        {
+            var parsed = TestReportParser.Parse(file.Open, c =>
+            {
+                counts[(int)c.Outcome]++;
+                p[2].Value = TestIdentity.Key(run.Suite, c.ClassName, c.Name);
+                p[3].Value = c.ClassName;
+                p[4].Value = c.Name;
+                p[5].Value = (byte)c.Outcome;
+                p[6].Value = Math.Round(c.DurationMs, 3);
+                p[7].Value = c.FlakyInRun;
+                p[8].Value = (object?)c.Message ?? DBNull.Value;
+                p[9].Value = (object?)c.Details ?? DBNull.Value;
+                insert.ExecuteNonQuery();
+            }, maxDepth, upload.Files.Count > 1 ? file.Name ?? $"file {formats.Count + 1}" : file.Name);
+            formats.Add(parsed.Format);
+            duration += parsed.DurationMs;
+        }
+
+        run.Format = string.Join("+", formats);
+        run.Passed = counts[(int)TestOutcome.Passed];
+        run.Failed = counts[(int)TestOutcome.Failed];
+        run.Errors = counts[(int)TestOutcome.Error];
+        run.Skipped = counts[(int)TestOutcome.Skipped];
+        run.Total = counts.Sum();
+        run.DurationMs = (long)Math.Round(duration);
+        await db.SaveChangesAsync(ct);
+
+        var created = new TestRunCreated(run.Id, run.Total, run.Passed, run.Failed, run.Errors, run.Skipped, run.DurationMs);
+        var json = JsonSerializer.Serialize(created, JsonSerializerOptions.Web);
+        var location = $"/api/v1/services/{slug}/test-runs/{run.Id}";
+        if (claim is { } id)
+        {
+            await IdempotencyKeys.CompleteAsync(db, id, StatusCodes.Status201Created, json, location, ct);
+        }
+        await tx.CommitAsync(ct);
+        return (created, json, location);
+    }
+
+    /// <summary>One reused parameterised INSERT: no change-tracker entries, no per-row object graph.</summary>
+    private static DbCommand ResultInsert(AppDbContext db, IDbContextTransaction tx)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = tx.GetDbTransaction();
+        command.CommandText =
+            "INSERT INTO TestResults (RunId, ServiceId, TestKey, ClassName, Name, Outcome, DurationMs, FlakyInRun, Message, Details) " +
+            "VALUES (@run, @service, @key, @class, @name, @outcome, @duration, @flaky, @message, @details)";
+        Add(command, "@run", DbType.Int64);
+        Add(command, "@service", DbType.Int32);
+        Add(command, "@key", DbType.Int64);
+        Add(command, "@class", DbType.String);
+        Add(command, "@name", DbType.String);
+        Add(command, "@outcome", DbType.Byte);
+        Add(command, "@duration", DbType.Double);
+        Add(command, "@flaky", DbType.Boolean);
+        Add(command, "@message", DbType.String);
+        Add(command, "@details", DbType.String);
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
