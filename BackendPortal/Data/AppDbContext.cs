@@ -1,6 +1,7 @@
 using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
+using BackendPortal.Features.Operations;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
@@ -35,6 +36,16 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DatabaseSizeSample> DatabaseSizeSamples => Set<DatabaseSizeSample>();
     public DbSet<SlowQuerySample> SlowQuerySamples => Set<SlowQuerySample>();
     public DbSet<DatabaseBackup> DatabaseBackups => Set<DatabaseBackup>();
+    public DbSet<HealthCheck> HealthChecks => Set<HealthCheck>();
+    public DbSet<HealthResult> HealthResults => Set<HealthResult>();
+    public DbSet<HealthStatusChange> HealthStatusChanges => Set<HealthStatusChange>();
+    public DbSet<HealthBucket> HealthBuckets => Set<HealthBucket>();
+    public DbSet<HealthRollupMark> HealthRollupMarks => Set<HealthRollupMark>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<IncidentService> IncidentServices => Set<IncidentService>();
+    public DbSet<IncidentEntry> IncidentEntries => Set<IncidentEntry>();
+    public DbSet<IncidentActionItem> IncidentActionItems => Set<IncidentActionItem>();
+    public DbSet<Deployment> Deployments => Set<Deployment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

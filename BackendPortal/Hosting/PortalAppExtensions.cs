@@ -1,6 +1,7 @@
 using BackendPortal.Components;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
+using BackendPortal.Features.Operations;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Teams;
 using BackendPortal.Features.Users;
@@ -63,6 +64,7 @@ public static class PortalAppExtensions
         api.MapTeamsApi();
         api.MapUsersApi();
         api.MapAuditApi();
+        api.MapOperationsApi();
         return app;
     }
 

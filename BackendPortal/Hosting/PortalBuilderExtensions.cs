@@ -1,5 +1,6 @@
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Demo;
+using BackendPortal.Features.Operations;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
@@ -58,6 +59,7 @@ public static class PortalBuilderExtensions
         services.AddAudit();
         services.AddUserAdministration();
         services.AddSessions();
+        services.AddOperations(builder.Configuration);
         return builder;
     }
 
