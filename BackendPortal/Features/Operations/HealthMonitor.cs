@@ -18,7 +18,6 @@ public sealed class HealthMonitor(
     IDbContextFactory<AppDbContext> dbFactory,
     TimeProvider clock,
     IOptions<HealthOptions> options,
-    IncidentsService incidents,
     ILiveEvents live,
     ILogger<HealthMonitor> logger)
 {
@@ -107,8 +106,14 @@ public sealed class HealthMonitor(
             // An edit while the probe ran already rescheduled the check; keep its schedule.
             if (check.UpdatedAt == claim.ConfigUpdatedAt)
             {
-                var due = claim.DueAt + TimeSpan.FromSeconds(check.IntervalSeconds);
-                check.NextDueAt = due > now ? due : now;
+                // Keep the check's phase; intervals missed while the prober was away are skipped, not made up in a burst.
+                var interval = TimeSpan.FromSeconds(check.IntervalSeconds);
+                var nextDue = claim.DueAt + interval;
+                if (nextDue <= now)
+                {
+                    nextDue += interval * (Math.Floor((now - nextDue) / interval) + 1);
+                }
+                check.NextDueAt = nextDue;
             }
             if (next != previous)
             {
@@ -126,7 +131,7 @@ public sealed class HealthMonitor(
             }
             if (check.ServiceId is { } serviceId)
             {
-                var opened = await incidents.ApplyHealthAsync(db, check, serviceId, previous, now, ct);
+                var opened = await IncidentsService.ApplyHealthAsync(db, check, serviceId, previous, now, ct);
                 if (opened is not null)
                 {
                     events.Add(opened);

@@ -334,7 +334,7 @@ public sealed class IncidentsService(IDbContextFactory<AppDbContext> dbFactory, 
     /// incident when the service stayed down long enough (never a second one while one is open) and
     /// writes down and recovery entries into the open incidents of that service.
     /// </summary>
-    public async Task<IncidentChanged?> ApplyHealthAsync(AppDbContext db, HealthCheck check, int serviceId, HealthStatus previous, DateTime now, CancellationToken ct)
+    public static async Task<IncidentChanged?> ApplyHealthAsync(AppDbContext db, HealthCheck check, int serviceId, HealthStatus previous, DateTime now, CancellationToken ct)
     {
         var flipped = check.Status != previous;
         var isDown = check.Status == HealthStatus.Down;

@@ -37,7 +37,7 @@ public static class OperationsRegistration
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("BackendPortal-HealthCheck/1.0");
             });
         services.AddSingleton<HealthProbe>();
-        services.AddSingleton<IncidentsService>();
+        services.AddScoped<IncidentsService>();
         services.AddSingleton<HealthMonitor>();
         services.AddSingleton<HealthProber>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthProber>());
