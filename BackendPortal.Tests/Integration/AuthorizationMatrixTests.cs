@@ -141,6 +141,7 @@ public static class AccessTable
                 "documentname" => "v1",
                 "email" when path.Contains("/users", StringComparison.OrdinalIgnoreCase) => data.Users[Caller.Viewer].Email,
                 "id" when path.Contains("Passkey", StringComparison.OrdinalIgnoreCase) => "AAAA",
+                "id" when path.Contains("/incidents", StringComparison.OrdinalIgnoreCase) => "1",
                 _ => throw new InvalidOperationException($"Route {pattern}: add a concrete value for {{{parameter.Name}}} in AccessTable.Concrete."),
             };
             path = System.Text.RegularExpressions.Regex.Replace(path, "\\{\\*{0,2}" + parameter.Name + "(:[^}]*)?\\??\\}", Uri.EscapeDataString(value));
@@ -219,6 +220,9 @@ public static class AccessTable
             var user = await data.Factory.CreateUserAsync(Roles.Viewer);
             return new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/users/{Uri.EscapeDataString(user.Email)}") { Content = JsonContent.Create(new { locked = true }) };
         }),
+
+        // Operations: checks follow catalog ownership; incidents are worked by engineers, QA and admins; deployments come from CI (ingest) or owner engineers.
+        .. OperationsMatrix.Rows,
     ];
 }
 
