@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
+using BackendPortal.Features.Operations;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
@@ -59,6 +60,7 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
             Services.AddAudit();
         }
         Services.AddScoped<Features.Tokens.TokenService>();
+        Services.AddOperations(new ConfigurationBuilder().Build());
         Auth = AddAuthorization();
         // Last: it builds the renderer, after which no service can be added.
         SetRendererInfo(new RendererInfo("Server", true));
