@@ -129,7 +129,7 @@ public sealed class HealthProbeTests : IAsyncLifetime
             {
             }
         };
-        var outcome = await probe.RunAsync(Request(keyword: "needle"), 16 * 1024, default);
+        var outcome = await probe.RunAsync(Request(keyword: "needle", timeout: 60), 16 * 1024, default);
         Assert.False(outcome.Success);
         Assert.Equal("Keyword 'needle' missing from the response in the first 16 KB.", outcome.Reason);
         // 100 MB were on offer; the probe stopped reading long before.
