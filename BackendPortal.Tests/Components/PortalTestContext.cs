@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Catalog;
+using BackendPortal.Features.Operations;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Services;
@@ -68,6 +69,7 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
         Features.Graph.GraphRegistration.AddGraph(Services);
         Services.AddScoped<Features.Search.SearchService>();
         Features.Quality.QualityRegistration.AddQuality(Services);
+        Services.AddOperations(new ConfigurationBuilder().Build());
         Auth = AddAuthorization();
         // Last: it builds the renderer, after which no service can be added.
         SetRendererInfo(new RendererInfo("Server", true));

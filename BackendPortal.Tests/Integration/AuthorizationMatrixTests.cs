@@ -152,6 +152,7 @@ public static class AccessTable
                 "email" when path.Contains("/users", StringComparison.OrdinalIgnoreCase) => data.Users[Caller.Viewer].Email,
                 "id" when path.Contains("Passkey", StringComparison.OrdinalIgnoreCase) => "AAAA",
                 "runid" => "1",
+                "id" when path.Contains("/incidents", StringComparison.OrdinalIgnoreCase) => "1",
                 _ => throw new InvalidOperationException($"Route {pattern}: add a concrete value for {{{parameter.Name}}} in AccessTable.Concrete."),
             };
             path = System.Text.RegularExpressions.Regex.Replace(path, "\\{\\*{0,2}" + parameter.Name + "(:[^}]*)?\\??\\}", Uri.EscapeDataString(value));
@@ -434,6 +435,8 @@ public static class AccessTable
             new HttpRequestMessage(HttpMethod.Get, $"/api/v1/apis/{await Features.Graph.GraphMatrix.ApiAsync(data)}/blast-radius")),
         new("GET", "/api/v1/graph", Expect.Read, Get("/api/v1/graph")),
         new("GET", "/api/v1/search", Expect.Read, Get("/api/v1/search")),
+        // Operations: checks follow catalog ownership; incidents are worked by engineers, QA and admins; deployments come from CI (ingest) or owner engineers.
+        .. OperationsMatrix.Rows,
     ];
 }
 

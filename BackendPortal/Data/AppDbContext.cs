@@ -1,6 +1,7 @@
 using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
+using BackendPortal.Features.Operations;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Quality;
 using BackendPortal.Features.Services;
@@ -55,6 +56,16 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<LoadTestRun> LoadTestRuns => Set<LoadTestRun>();
     public DbSet<LoadTestBudget> LoadTestBudgets => Set<LoadTestBudget>();
+    public DbSet<HealthCheck> HealthChecks => Set<HealthCheck>();
+    public DbSet<HealthResult> HealthResults => Set<HealthResult>();
+    public DbSet<HealthStatusChange> HealthStatusChanges => Set<HealthStatusChange>();
+    public DbSet<HealthBucket> HealthBuckets => Set<HealthBucket>();
+    public DbSet<HealthRollupMark> HealthRollupMarks => Set<HealthRollupMark>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<IncidentService> IncidentServices => Set<IncidentService>();
+    public DbSet<IncidentEntry> IncidentEntries => Set<IncidentEntry>();
+    public DbSet<IncidentActionItem> IncidentActionItems => Set<IncidentActionItem>();
+    public DbSet<Deployment> Deployments => Set<Deployment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

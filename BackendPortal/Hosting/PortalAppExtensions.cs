@@ -8,6 +8,7 @@ using BackendPortal.Features.People;
 using BackendPortal.Features.Graph;
 using BackendPortal.Features.Search;
 using BackendPortal.Features.Quality;
+using BackendPortal.Features.Operations;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
@@ -80,6 +81,7 @@ public static class PortalAppExtensions
         api.MapSearchApi();
         api.MapApisApi();
         api.MapQualityApi();
+        api.MapOperationsApi();
         return app;
     }
 

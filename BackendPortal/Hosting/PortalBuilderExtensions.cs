@@ -5,6 +5,7 @@ using BackendPortal.Features.Catalog;
 using BackendPortal.Features.Demo;
 using BackendPortal.Features.People;
 using BackendPortal.Features.Graph;
+using BackendPortal.Features.Operations;
 using BackendPortal.Features.Profile;
 using BackendPortal.Features.Search;
 using BackendPortal.Features.Quality;
@@ -75,6 +76,7 @@ public static class PortalBuilderExtensions
         services.AddSearch();
         services.AddApis(builder.Configuration);
         services.AddQuality();
+        services.AddOperations(builder.Configuration);
         return builder;
     }
 

@@ -584,22 +584,6 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.ToTable("SlowQuerySamples", (string)null);
                 });
 
-            modelBuilder.Entity("BackendPortal.Features.People.LevelExpectation", b =>
-                {
-                    b.Property<int>("RoleLevelId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("SkillId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("MinimumProficiency")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("RoleLevelId", "SkillId");
-
-                    b.HasIndex("SkillId");
-
-                    b.ToTable("LevelExpectations", (string)null);
             modelBuilder.Entity("BackendPortal.Features.Graph.CatalogStamp", b =>
                 {
                     b.Property<int>("Id")
@@ -618,6 +602,450 @@ namespace BackendPortal.Data.Migrations.Sqlite
                             Id = 1,
                             Version = new Guid("00000000-0000-0000-0000-000000000000")
                         });
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.Deployment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Commit")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Environment")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceId", "At");
+
+                    b.ToTable("Deployments", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.HealthBucket", b =>
+                {
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Degraded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Down")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LatencyCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LatencyMaxMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LatencyP95Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencySumMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Up")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("HealthBuckets", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.HealthCheck", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("AutoIncidentAfterSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DatabaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DegradedAboveMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("ExpectedStatus")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadersJson")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("JsonPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JsonValue")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Keyword")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastCheckedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LastLatencyMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextDueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Retries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("StatusSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DatabaseId")
+                        .IsUnique();
+
+                    b.HasIndex("NextDueAt");
+
+                    b.HasIndex("ServiceId")
+                        .IsUnique();
+
+                    b.ToTable("HealthChecks", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.HealthResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CheckId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LatencyMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckId", "At");
+
+                    b.ToTable("HealthResults", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.HealthRollupMark", b =>
+                {
+                    b.Property<int>("Resolution")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DoneUntil")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Resolution");
+
+                    b.ToTable("HealthRollupMarks", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.HealthStatusChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CheckId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckId", "At");
+
+                    b.ToTable("HealthStatusChanges", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.Incident", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("AcknowledgedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CommanderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OpenedByCheckId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PostmortemImpact")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostmortemNotes")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostmortemRootCause")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostmortemSummary")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommanderId");
+
+                    b.HasIndex("OpenedAt");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("Incidents", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.IncidentActionItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Done")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId");
+
+                    b.ToTable("IncidentActionItems", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.IncidentEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "At");
+
+                    b.ToTable("IncidentEntries", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.IncidentService", b =>
+                {
+                    b.Property<int>("IncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("IncidentId", "ServiceId");
+
+                    b.HasIndex("ServiceId");
+
+                    b.ToTable("IncidentServices", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.People.LevelExpectation", b =>
+                {
+                    b.Property<int>("RoleLevelId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SkillId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinimumProficiency")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RoleLevelId", "SkillId");
+
+                    b.HasIndex("SkillId");
+
+                    b.ToTable("LevelExpectations", (string)null);
                 });
 
             modelBuilder.Entity("BackendPortal.Features.People.Person", b =>
@@ -832,6 +1260,368 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Skills", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.FlakyTest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClassName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FirstSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("FlipRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Flips")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsFlaky")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QuarantineNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Quarantined")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("QuarantinedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QuarantinedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Suite")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TestKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Window")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceId", "IsFlaky");
+
+                    b.HasIndex("ServiceId", "TestKey")
+                        .IsUnique();
+
+                    b.ToTable("FlakyTests", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.IdempotencyRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Completed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResponseJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("Scope", "Key")
+                        .IsUnique();
+
+                    b.ToTable("IdempotencyKeys", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.LoadTestBudget", b =>
+                {
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MaxErrorRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MinRps")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("P95Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ServiceId");
+
+                    b.ToTable("LoadTestBudgets", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.LoadTestRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("AvgMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("ChecksPassRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Commit")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ErrorRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("Iterations")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MaxMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MedMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MinMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("P90Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("P95Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("P99Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("Passed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReasonsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("Rps")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Shape")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThresholdsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VusMax")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceId", "Id");
+
+                    b.ToTable("LoadTestRuns", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.TestResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClassName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("FlakyInRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte>("Outcome")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TestKey")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Outcome");
+
+                    b.HasIndex("ServiceId", "TestKey", "RunId");
+
+                    b.ToTable("TestResults", (string)null);
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.TestRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Branch")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BuildUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Commit")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Errors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FileCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Passed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Suite")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceId", "Id");
+
+                    b.HasIndex("ServiceId", "Suite", "Id");
+
+                    b.ToTable("TestRuns", (string)null);
                 });
 
             modelBuilder.Entity("BackendPortal.Features.Search.SearchTerm", b =>
@@ -1694,6 +2484,102 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.Navigation("Database");
                 });
 
+            modelBuilder.Entity("BackendPortal.Features.Operations.Deployment", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.HealthCheck", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Databases.CatalogDatabase", "Database")
+                        .WithMany()
+                        .HasForeignKey("DatabaseId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Database");
+
+                    b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.HealthResult", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Operations.HealthCheck", null)
+                        .WithMany()
+                        .HasForeignKey("CheckId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.HealthStatusChange", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Operations.HealthCheck", null)
+                        .WithMany()
+                        .HasForeignKey("CheckId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.Incident", b =>
+                {
+                    b.HasOne("BackendPortal.Features.People.Person", "Commander")
+                        .WithMany()
+                        .HasForeignKey("CommanderId");
+
+                    b.Navigation("Commander");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.IncidentActionItem", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Operations.Incident", "Incident")
+                        .WithMany("ActionItems")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Incident");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.IncidentEntry", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Operations.Incident", "Incident")
+                        .WithMany("Entries")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Incident");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.IncidentService", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Operations.Incident", "Incident")
+                        .WithMany("Services")
+                        .HasForeignKey("IncidentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Incident");
+
+                    b.Navigation("Service");
+                });
+
             modelBuilder.Entity("BackendPortal.Features.People.LevelExpectation", b =>
                 {
                     b.HasOne("BackendPortal.Features.People.RoleLevel", "RoleLevel")
@@ -1740,6 +2626,61 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.Navigation("Person");
 
                     b.Navigation("Skill");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.FlakyTest", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.LoadTestBudget", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithOne()
+                        .HasForeignKey("BackendPortal.Features.Quality.LoadTestBudget", "ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.LoadTestRun", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.TestResult", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Quality.TestRun", "Run")
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Run");
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Quality.TestRun", b =>
+                {
+                    b.HasOne("BackendPortal.Features.Services.Service", "Service")
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Service");
                 });
 
             modelBuilder.Entity("BackendPortal.Features.Services.Service", b =>
@@ -2025,6 +2966,15 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BackendPortal.Features.Operations.Incident", b =>
+                {
+                    b.Navigation("ActionItems");
+
+                    b.Navigation("Entries");
+
+                    b.Navigation("Services");
                 });
 
             modelBuilder.Entity("BackendPortal.Features.People.Person", b =>

@@ -1,0 +1,173 @@
+using System.Net.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackendPortal.Features.Operations;
+
+public sealed class HealthProbeTests : IAsyncLifetime
+{
+    private TestListener listener = null!;
+    private readonly ServiceProvider services;
+    private readonly HealthProbe probe;
+
+    public HealthProbeTests()
+    {
+        var collection = new ServiceCollection();
+        collection.AddHttpClient(HealthProbe.ClientName).ConfigurePrimaryHttpMessageHandler(HealthProbe.CreateHandler)
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services = collection.BuildServiceProvider();
+        probe = new HealthProbe(services.GetRequiredService<IHttpClientFactory>());
+    }
+
+    public async Task InitializeAsync() => listener = await TestListener.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await listener.DisposeAsync();
+        await services.DisposeAsync();
+    }
+
+    private ProbeRequest Request(string? url = null, int timeout = 5, string? keyword = null, string? jsonPath = null, string? jsonValue = null, int[]? expected = null,
+        Dictionary<string, string>? headers = null) =>
+        new(1, url ?? listener.Url + "/health", "GET", timeout, expected ?? [], keyword, jsonPath, jsonValue, headers ?? [], null);
+
+    [Fact]
+    public async Task An_answer_with_an_expected_status_is_up_with_its_latency()
+    {
+        var outcome = await probe.RunAsync(Request(), 65536, default);
+        Assert.True(outcome.Success, outcome.Reason);
+        Assert.Equal(200, outcome.StatusCode);
+        Assert.NotNull(outcome.LatencyMs);
+        Assert.Equal(HealthStatus.Up, outcome.StatusFor(null));
+    }
+
+    [Fact]
+    public async Task An_unexpected_status_is_down_and_says_which()
+    {
+        listener.Handler = ctx =>
+        {
+            ctx.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        };
+        var outcome = await probe.RunAsync(Request(expected: [200]), 65536, default);
+        Assert.False(outcome.Success);
+        Assert.Contains("Unexpected status 503", outcome.Reason);
+        Assert.Contains("expected 200", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task A_redirect_is_not_followed_and_counts_as_its_status()
+    {
+        listener.Handler = ctx =>
+        {
+            ctx.Response.Redirect("/login");
+            return Task.CompletedTask;
+        };
+        var outcome = await probe.RunAsync(Request(), 65536, default);
+        Assert.False(outcome.Success);
+        Assert.Equal(302, outcome.StatusCode);
+        Assert.True((await probe.RunAsync(Request(expected: [302]), 65536, default)).Success);
+    }
+
+    [Fact]
+    public async Task A_slow_target_times_out_after_its_timeout()
+    {
+        var release = new TaskCompletionSource();
+        listener.Handler = async ctx =>
+        {
+            await Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted));
+            await ctx.Response.WriteAsync("late");
+        };
+        var outcome = await probe.RunAsync(Request(timeout: 1), 65536, default);
+        release.SetResult();
+        Assert.False(outcome.Success);
+        Assert.Equal("Timed out after 1 s.", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task A_closed_port_is_connection_refused()
+    {
+        var outcome = await probe.RunAsync(Request(url: $"http://127.0.0.1:{TestListener.ClosedPort()}/"), 65536, default);
+        Assert.False(outcome.Success);
+        Assert.Equal("Connection refused.", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task An_unknown_host_is_a_dns_failure()
+    {
+        var outcome = await probe.RunAsync(Request(url: "http://no-such-host.invalid/"), 65536, default);
+        Assert.False(outcome.Success);
+        Assert.StartsWith("DNS lookup failed", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task Https_against_a_plain_http_listener_is_a_tls_failure()
+    {
+        var outcome = await probe.RunAsync(Request(url: listener.Url.Replace("http://", "https://") + "/"), 65536, default);
+        Assert.False(outcome.Success);
+        Assert.StartsWith("TLS handshake failed", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task A_huge_body_is_read_only_up_to_the_limit()
+    {
+        var sent = 0L;
+        listener.Handler = async ctx =>
+        {
+            var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)'x');
+            try
+            {
+                for (var i = 0; i < 1600 && !ctx.RequestAborted.IsCancellationRequested; i++)
+                {
+                    await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+                    Interlocked.Add(ref sent, chunk.Length);
+                }
+                await ctx.Response.WriteAsync("needle", ctx.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        };
+        var outcome = await probe.RunAsync(Request(keyword: "needle", timeout: 60), 16 * 1024, default);
+        Assert.False(outcome.Success);
+        Assert.Equal("Keyword 'needle' missing from the response in the first 16 KB.", outcome.Reason);
+        // 100 MB were on offer; the probe stopped reading long before.
+        Assert.True(Interlocked.Read(ref sent) < 50L * 1024 * 1024, $"{sent} bytes sent");
+    }
+
+    [Fact]
+    public async Task Keyword_and_json_path_are_checked_in_the_body()
+    {
+        listener.Handler = ctx => ctx.Response.WriteAsync("""{"status":"ok","checks":[{"name":"db","state":"degraded"}]}""");
+        Assert.True((await probe.RunAsync(Request(keyword: "\"ok\""), 65536, default)).Success);
+        Assert.Equal("Keyword 'pass' missing from the response.", (await probe.RunAsync(Request(keyword: "pass"), 65536, default)).Reason);
+        Assert.True((await probe.RunAsync(Request(jsonPath: "$.status", jsonValue: "ok"), 65536, default)).Success);
+        Assert.True((await probe.RunAsync(Request(jsonPath: "$.checks[0].name"), 65536, default)).Success);
+        var mismatch = await probe.RunAsync(Request(jsonPath: "$.checks[0].state", jsonValue: "healthy"), 65536, default);
+        Assert.Equal("JSON path $.checks[0].state is 'degraded', expected 'healthy'.", mismatch.Reason);
+        Assert.Equal("JSON path $.missing not found.", (await probe.RunAsync(Request(jsonPath: "$.missing"), 65536, default)).Reason);
+    }
+
+    [Fact]
+    public async Task Configured_headers_are_sent()
+    {
+        string? seen = null;
+        listener.Handler = ctx =>
+        {
+            seen = ctx.Request.Headers["X-Probe-Key"];
+            return ctx.Response.WriteAsync("ok");
+        };
+        await probe.RunAsync(Request(headers: new() { ["X-Probe-Key"] = "s3cret" }), 65536, default);
+        Assert.Equal("s3cret", seen);
+    }
+
+    [Fact]
+    public async Task Latency_above_the_threshold_is_degraded()
+    {
+        var outcome = new ProbeOutcome(true, 900, null, 200);
+        Assert.Equal(HealthStatus.Degraded, outcome.StatusFor(500));
+        Assert.Equal(HealthStatus.Up, outcome.StatusFor(1000));
+        await Task.CompletedTask;
+    }
+}

@@ -1,0 +1,274 @@
+using System.Text.Json;
+using BackendPortal.Data;
+using BackendPortal.Live;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BackendPortal.Features.Operations;
+
+/// <summary>A check claimed for one probe: the request to send and the lease that proves the claim.</summary>
+public sealed record ClaimedCheck(ProbeRequest Probe, DateTime DueAt, DateTime ConfigUpdatedAt, string LeaseToken);
+
+/// <summary>
+/// The prober's database side: claiming due checks with a lease, recording outcomes and status
+/// flips (with their incident consequences), rolling raw results up into buckets, pruning.
+/// Every step is safe to run from several instances at once.
+/// </summary>
+public sealed class HealthMonitor(
+    IDbContextFactory<AppDbContext> dbFactory,
+    TimeProvider clock,
+    IOptions<HealthOptions> options,
+    ILiveEvents live,
+    ILogger<HealthMonitor> logger)
+{
+    /// <summary>Longer than any probe may take (timeouts are capped at 120 s), so a lease only lapses when its instance died.</summary>
+    public static readonly TimeSpan LeaseLength = TimeSpan.FromSeconds(180);
+
+    public async Task<IReadOnlyList<ClaimedCheck>> ClaimDueAsync(int max, CancellationToken ct = default)
+    {
+        if (max <= 0)
+        {
+            return [];
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var candidates = await db.HealthChecks
+            .Where(c => c.Enabled && c.NextDueAt <= now && (c.LeaseUntil == null || c.LeaseUntil < now))
+            .OrderBy(c => c.NextDueAt)
+            .Select(c => c.Id)
+            .Take(max)
+            .ToListAsync(ct);
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+        var token = Guid.NewGuid().ToString("N");
+        var until = now + LeaseLength;
+        // The WHERE repeats the due-and-free test: whichever instance updates a row first owns it.
+        await db.HealthChecks
+            .Where(c => candidates.Contains(c.Id) && c.NextDueAt <= now && (c.LeaseUntil == null || c.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, token).SetProperty(c => c.LeaseUntil, until), ct);
+        var claimed = await db.HealthChecks.AsNoTracking().Where(c => c.LeaseOwner == token).ToListAsync(ct);
+        return claimed.Select(c => new ClaimedCheck(ToProbe(c), c.NextDueAt, c.UpdatedAt, token)).ToList();
+    }
+
+    public static ProbeRequest ToProbe(HealthCheck c) => new(
+        c.Id, c.Url, c.Method, c.TimeoutSeconds, c.ExpectedStatus, c.Keyword, c.JsonPath, c.JsonValue, ReadHeaders(c.HeadersJson), c.DegradedAboveMs);
+
+    public static Dictionary<string, string> ReadHeaders(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+
+    /// <summary>Gives a claim back without a result (shutdown in the middle of a probe).</summary>
+    public async Task ReleaseAsync(ClaimedCheck claim, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.HealthChecks.Where(c => c.Id == claim.Probe.CheckId && c.LeaseOwner == claim.LeaseToken)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTime?)null), ct);
+    }
+
+    public async Task RecordAsync(ClaimedCheck claim, ProbeOutcome outcome, CancellationToken ct = default)
+    {
+        var events = new List<LiveEvent>();
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var check = await db.HealthChecks
+                .Include(c => c.Service)
+                .Include(c => c.Database)
+                .FirstOrDefaultAsync(c => c.Id == claim.Probe.CheckId, ct);
+            if (check is null)
+            {
+                return;
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            var probed = outcome.StatusFor(check.DegradedAboveMs);
+            db.HealthResults.Add(new HealthResult
+            {
+                CheckId = check.Id,
+                At = now,
+                Status = probed,
+                LatencyMs = outcome.LatencyMs,
+                Reason = Truncate(outcome.Reason),
+            });
+
+            check.ConsecutiveFailures = outcome.Success ? 0 : check.ConsecutiveFailures + 1;
+            var next = outcome.Success ? probed
+                : check.ConsecutiveFailures > check.Retries ? HealthStatus.Down
+                : check.Status;
+            var previous = check.Status;
+            check.LastCheckedAt = now;
+            check.LastLatencyMs = outcome.LatencyMs;
+            check.LastReason = Truncate(outcome.Reason);
+            if (check.LeaseOwner == claim.LeaseToken)
+            {
+                check.LeaseOwner = null;
+                check.LeaseUntil = null;
+            }
+            // An edit while the probe ran already rescheduled the check; keep its schedule.
+            if (check.UpdatedAt == claim.ConfigUpdatedAt)
+            {
+                // Keep the check's phase; intervals missed while the prober was away are skipped, not made up in a burst.
+                var interval = TimeSpan.FromSeconds(check.IntervalSeconds);
+                var nextDue = claim.DueAt + interval;
+                if (nextDue <= now)
+                {
+                    nextDue += interval * (Math.Floor((now - nextDue) / interval) + 1);
+                }
+                check.NextDueAt = nextDue;
+            }
+            if (next != previous)
+            {
+                check.Status = next;
+                check.StatusSince = now;
+                db.HealthStatusChanges.Add(new HealthStatusChange
+                {
+                    CheckId = check.Id,
+                    At = now,
+                    From = previous,
+                    To = next,
+                    Reason = Truncate(outcome.Reason),
+                });
+                events.Add(new HealthStatusChanged(check.Id, check.Service?.Slug, check.Database?.Slug, previous, next));
+            }
+            if (check.ServiceId is { } serviceId)
+            {
+                var opened = await IncidentsService.ApplyHealthAsync(db, check, serviceId, previous, now, ct);
+                if (opened is not null)
+                {
+                    events.Add(opened);
+                }
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        foreach (var e in events)
+        {
+            live.Publish(e);
+        }
+    }
+
+    private static string? Truncate(string? s) => s is null ? null : s.Length > 300 ? s[..299] + "…" : s;
+
+    /// <summary>
+    /// Minute and hour buckets come from raw results (kept longer than an hour for this), day buckets
+    /// from hour buckets. Each run covers the closed periods since its mark; re-running rewrites the
+    /// same buckets, so it needs no lock.
+    /// </summary>
+    public async Task RollupAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Results are written when a probe ends, so a period is closed a little after its end.
+        var closed = now - TimeSpan.FromSeconds(5);
+        await RollupFromRawAsync(BucketResolution.Minute, closed, ct);
+        await RollupFromRawAsync(BucketResolution.Hour, closed, ct);
+        await RollupDaysAsync(closed, ct);
+    }
+
+    private async Task<DateTime> MarkAsync(AppDbContext db, BucketResolution resolution, DateTime fallback, CancellationToken ct)
+    {
+        var mark = await db.HealthRollupMarks.FindAsync([resolution], ct);
+        return mark?.DoneUntil ?? BucketKey.Floor(resolution, fallback);
+    }
+
+    private static async Task SetMarkAsync(AppDbContext db, BucketResolution resolution, DateTime until, CancellationToken ct)
+    {
+        var mark = await db.HealthRollupMarks.FindAsync([resolution], ct);
+        if (mark is null)
+        {
+            db.HealthRollupMarks.Add(new HealthRollupMark { Resolution = resolution, DoneUntil = until });
+        }
+        else if (until > mark.DoneUntil)
+        {
+            mark.DoneUntil = until;
+        }
+    }
+
+    private async Task RollupFromRawAsync(BucketResolution resolution, DateTime closed, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var end = BucketKey.Floor(resolution, closed);
+        var oldestKept = closed - options.Value.RawRetention;
+        var from = await MarkAsync(db, resolution, oldestKept, ct);
+        if (from < BucketKey.Floor(resolution, oldestKept))
+        {
+            from = BucketKey.Floor(resolution, oldestKept);
+        }
+        if (from >= end)
+        {
+            return;
+        }
+        var rows = await db.HealthResults.AsNoTracking()
+            .Where(r => r.At >= from && r.At < end)
+            .Select(r => new { r.CheckId, r.At, r.Status, r.LatencyMs })
+            .ToListAsync(ct);
+        var buckets = rows
+            .GroupBy(r => BucketKey.Make(r.CheckId, resolution, r.At))
+            .Select(g => BucketMath.FromSamples(g.Key, g.Select(r => new Sample(r.Status, r.LatencyMs)).ToList()))
+            .ToList();
+        await ReplaceBucketsAsync(db, buckets, ct);
+        await SetMarkAsync(db, resolution, end, ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task RollupDaysAsync(DateTime closed, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var end = BucketKey.Floor(BucketResolution.Day, closed);
+        var hourMark = await MarkAsync(db, BucketResolution.Hour, closed, ct);
+        if (hourMark < end)
+        {
+            end = BucketKey.Floor(BucketResolution.Day, hourMark);
+        }
+        var from = await MarkAsync(db, BucketResolution.Day, end - TimeSpan.FromDays(1), ct);
+        if (from >= end)
+        {
+            return;
+        }
+        var (low, high) = (BucketKey.Make(0, BucketResolution.Hour, from), BucketKey.Make(0, BucketResolution.Hour, end));
+        var modulus = BucketKey.PeriodModulus * 4;
+        var hours = await db.HealthBuckets.AsNoTracking()
+            .Where(b => b.Key % modulus >= low && b.Key % modulus < high)
+            .ToListAsync(ct);
+        var days = hours
+            .GroupBy(b => BucketKey.Make(BucketKey.CheckId(b.Key), BucketResolution.Day, BucketKey.Start(b.Key)))
+            .Select(g => BucketMath.Combine(g.Key, g.ToList()))
+            .ToList();
+        await ReplaceBucketsAsync(db, days, ct);
+        await SetMarkAsync(db, BucketResolution.Day, end, ct);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Writes buckets, replacing any with the same key (a rollup run again, or by a second instance).</summary>
+    public static async Task ReplaceBucketsAsync(AppDbContext db, IReadOnlyList<HealthBucket> buckets, CancellationToken ct)
+    {
+        foreach (var chunk in buckets.Chunk(500))
+        {
+            var keys = chunk.Select(b => b.Key).ToList();
+            await db.HealthBuckets.Where(b => keys.Contains(b.Key)).ExecuteDeleteAsync(ct);
+        }
+        db.HealthBuckets.AddRange(buckets);
+    }
+
+    /// <summary>Drops detail older than each level keeps (see HealthOptions), for every check including deleted ones.</summary>
+    public async Task PruneAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var o = options.Value;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Raw results feed the hour rollup, so they outlive an hour whatever the setting says.
+        var raw = o.RawRetention < TimeSpan.FromMinutes(90) ? TimeSpan.FromMinutes(90) : o.RawRetention;
+        await db.HealthResults.Where(r => r.At < now - raw).ExecuteDeleteAsync(ct);
+        await db.HealthStatusChanges.Where(r => r.At < now - o.StatusChangeRetention).ExecuteDeleteAsync(ct);
+        var modulus = BucketKey.PeriodModulus * 4;
+        foreach (var (resolution, keep) in new[]
+        {
+            (BucketResolution.Minute, o.MinuteRetention),
+            (BucketResolution.Hour, o.HourRetention),
+            (BucketResolution.Day, o.DayRetention),
+        })
+        {
+            var low = BucketKey.Make(0, resolution, BucketKey.Epoch);
+            var high = BucketKey.Make(0, resolution, now - keep);
+            await db.HealthBuckets.Where(b => b.Key % modulus >= low && b.Key % modulus < high).ExecuteDeleteAsync(ct);
+        }
+        logger.LogDebug("Pruned health history older than its retention at {Now}", now);
+    }
+}
