@@ -336,7 +336,7 @@ public static class AccessTable
         new("GET", "/api/v1/audit/export.csv", Expect.AdminOnly(200), Get("/api/v1/audit/export.csv")),
 
         // Quality: reading is for everyone; posting runs, load tests and budgets is QA's and admins' (Ingest);
-        // quarantining is also the owning team's engineers' (see docs/decisions/quarantine-rights.md).
+        // quarantining is also the owning team's engineers' (see docs/decisions/0009-quarantine-rights.md).
         new("POST", "/api/v1/services/{slug}/test-runs", new Expect(401, 403, 201, 403, 403, 201), Features.Quality.QualityMatrix.PostRun),
         new("GET", "/api/v1/services/{slug}/test-runs", Expect.Read, Get("/api/v1/services/{slug}/test-runs")),
         new("GET", "/api/v1/services/{slug}/test-runs/{id:long}", Expect.Read, Features.Quality.QualityMatrix.GetRun),

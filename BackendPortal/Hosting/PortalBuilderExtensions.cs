@@ -1,14 +1,14 @@
 using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
-using BackendPortal.Features.Databases;
 using BackendPortal.Features.Catalog;
+using BackendPortal.Features.Databases;
 using BackendPortal.Features.Demo;
-using BackendPortal.Features.People;
 using BackendPortal.Features.Graph;
 using BackendPortal.Features.Operations;
+using BackendPortal.Features.People;
 using BackendPortal.Features.Profile;
-using BackendPortal.Features.Search;
 using BackendPortal.Features.Quality;
+using BackendPortal.Features.Search;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Sessions;
 using BackendPortal.Features.Setup;

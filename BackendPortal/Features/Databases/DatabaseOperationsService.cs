@@ -23,7 +23,7 @@ public sealed class DatabaseOperationsService(IDbContextFactory<AppDbContext> db
 
     /// <summary>
     /// CI tokens (Admin or QA with the ingest scope) post for every database; an Engineer with the
-    /// ingest scope posts for the databases of their own teams (docs/decisions/0010-database-ingest.md).
+    /// ingest scope posts for the databases of their own teams (docs/decisions/0008-database-ingest.md).
     /// </summary>
     private static async Task<CatalogDatabase> ForIngestAsync(AppDbContext db, Actor actor, string slug, CancellationToken ct)
     {

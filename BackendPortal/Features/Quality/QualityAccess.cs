@@ -7,7 +7,7 @@ namespace BackendPortal.Features.Quality;
 /// Who may do what with quality data. Posting runs, load tests and budgets is QA's job (and
 /// admins'): the Ingest policy, a QA or Admin role plus the 'ingest' scope. Quarantining a flaky
 /// test is a decision about that service's suite, so its owning team's engineers may make it too
-/// (with the 'write' scope), besides QA and admins (see docs/decisions/quarantine-rights.md).
+/// (with the 'write' scope), besides QA and admins (see docs/decisions/0009-quarantine-rights.md).
 /// </summary>
 public static class QualityAccess
 {
