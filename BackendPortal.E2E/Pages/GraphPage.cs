@@ -36,6 +36,8 @@ public sealed class GlobalSearchBox(IPage page)
 
     public async Task OpenWithShortcutAsync()
     {
+        // The key handler is bound once the search box's module has loaded, a moment after the page is interactive.
+        await Expect(page.Locator("[data-testid=global-search][data-shortcut=ready]")).ToHaveCountAsync(1);
         await page.Keyboard.PressAsync("Control+k");
         await Expect(Input).ToBeFocusedAsync();
     }

@@ -21,6 +21,26 @@ public sealed class IncidentsApiTests(OperationsFactory factory) : IClassFixture
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     [Fact]
+    public async Task Deleting_the_commander_keeps_the_incident_without_a_commander()
+    {
+        var (client, service, team) = await SetupAsync();
+        var admin = await factory.CreateUserAsync(Roles.Admin);
+        var adminClient = factory.BearerClient(await factory.CreateTokenAsync(admin, "read,write,admin"));
+        var commander = PortalFactory.Unique("commander");
+        var person = await adminClient.PostAsJsonAsync("/api/v1/people", new { slug = commander, name = "Cora Commander", teams = new[] { team }, level = "senior" });
+        Assert.True(person.StatusCode == HttpStatusCode.Created, await person.Content.ReadAsStringAsync());
+        var created = await client.PostAsJsonAsync("/api/v1/incidents", new { title = "Queue backlog", severity = "SEV3", services = new[] { service }, commander });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await JsonAsync(created)).GetProperty("id").GetInt32();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await adminClient.DeleteAsync($"/api/v1/people/{commander}")).StatusCode);
+
+        var incident = await JsonAsync(await client.GetAsync($"/api/v1/incidents/{id}"));
+        Assert.Equal(JsonValueKind.Null, incident.GetProperty("commander").ValueKind);
+        Assert.Equal("Queue backlog", incident.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task An_incident_walks_any_status_order_and_each_change_is_a_timeline_entry()
     {
         var (client, service, _) = await SetupAsync();

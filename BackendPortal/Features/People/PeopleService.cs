@@ -161,6 +161,11 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, Tim
         }
         var before = (await LoadAsync(db, [person.Id], ct))[0];
         audit.AddDataChange(db, actor, AuditActions.EntityDeleted, "person", person.Slug, $"Deleted person '{person.Slug}'", before, null);
+        // Incidents keep their history without a commander (the key is ClientSetNull for SQL Server's cascade rule).
+        foreach (var incident in await db.Incidents.Where(i => i.CommanderId == person.Id).ToListAsync(ct))
+        {
+            incident.CommanderId = null;
+        }
         db.People.Remove(person);
         await db.SaveChangesAsync(ct);
     }

@@ -11,5 +11,7 @@ export function bindShortcut(box) {
         }
     };
     document.addEventListener('keydown', onKey);
+    // Tests (and anyone curious) can tell when the shortcut works: it is bound after the circuit starts.
+    box.dataset.shortcut = 'ready';
     return { dispose: () => document.removeEventListener('keydown', onKey) };
 }
