@@ -97,6 +97,29 @@ public sealed class BackstageImportServiceTests(PortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Imported_entities_are_searchable_and_a_changed_description_replaces_their_terms()
+    {
+        var p = PortalFactory.Unique("find");
+        var yaml = BackstageSamples.Catalog(p);
+        AssertOk(await ImportAsync(yaml));
+        Task<List<string>> FindAsync(string q) =>
+            factory.WithServiceAsync<Search.SearchService, List<string>>(async s => [.. (await s.SearchAsync(q, null)).Items.Select(i => $"{i.Kind}:{i.Slug}")]);
+
+        Assert.Equal([$"service:{p}-orders"], await FindAsync($"{p}-orders takes"));
+        Assert.Contains($"api:{p}-orders-api", await FindAsync($"{p}-orders"));
+        Assert.Contains($"team:{p}-payments", await FindAsync($"{p}-pay"));
+        Assert.Contains($"person:{p}-jdoe", await FindAsync($"{p}-jd"));
+
+        AssertOk(await ImportAsync(yaml.Replace("description: Takes orders", "description: Accepts baskets")));
+        Assert.Empty(await FindAsync($"{p}-orders takes"));
+        Assert.Equal([$"service:{p}-orders"], await FindAsync($"{p}-orders accepts"));
+        // One set of terms per entity: the rewrite did not leave the old rows beside the new ones.
+        var terms = await factory.WithDbAsync(db => db.SearchTerms.Where(t => t.Kind == "service" && t.Key == p + "-orders")
+            .GroupBy(t => new { t.Term, t.Field }).Select(g => g.Count()).ToListAsync());
+        Assert.All(terms, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
     public async Task A_dry_run_reports_the_same_actions_and_writes_nothing()
     {
         var p = PortalFactory.Unique("dry");
