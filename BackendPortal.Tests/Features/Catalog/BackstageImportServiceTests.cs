@@ -208,6 +208,39 @@ public sealed class BackstageImportServiceTests(PortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Entities_of_other_namespaces_map_onto_the_portals_one_namespace_by_name()
+    {
+        var p = PortalFactory.Unique("ns");
+        var yaml = $"""
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {"{"} name: {p}-team, namespace: payments {"}"}
+            spec: {"{"} type: team, children: [] {"}"}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {"{"} name: {p}-ledger, namespace: payments {"}"}
+            spec: {"{"} type: service, lifecycle: production, owner: group:payments/{p}-team {"}"}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {"{"} name: {p}-checkout {"}"}
+            spec: {"{"} type: service, lifecycle: production, owner: group:payments/{p}-team, dependsOn: [component:payments/{p}-ledger] {"}"}
+            """;
+
+        AssertOk(await ImportAsync(yaml));
+
+        var dependsOn = await factory.WithDbAsync(db => db.ServiceDependencies.Where(d => d.Service.SlugKey == p + "-checkout").Select(d => d.DependsOn.SlugKey).ToListAsync());
+        Assert.Equal([p + "-ledger"], dependsOn);
+        var broken = await ImportAsync(yaml.Replace("name: " + p + "-checkout", "name: " + p + "-ledger, namespace: billing"));
+        var error = Assert.Single(broken.Errors, e => e.Document == 3);
+        Assert.Equal("metadata.namespace", error.Field);
+        Assert.Contains("document 2 in namespace 'payments'", error.Message);
+        var badNamespace = await ImportAsync(yaml.Replace("group:payments/", "group:Not_Valid/"));
+        Assert.Contains(badNamespace.Errors, e => e.Field == "spec.owner" && e.Message.Contains("not a valid namespace"));
+    }
+
+    [Fact]
     public async Task An_unknown_lifecycle_is_refused_and_synonyms_are_mapped()
     {
         var p = PortalFactory.Unique("life");

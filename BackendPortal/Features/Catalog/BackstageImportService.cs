@@ -69,8 +69,12 @@ public sealed class BackstageImportService(IDbContextFactory<AppDbContext> dbFac
         {
             if (seen.TryGetValue((entity.Kind, entity.Key), out var first))
             {
-                errors.Add(new ImportError(entity.Document, entity.Source, entity.Line, entity.Kind, entity.Name, "metadata.name",
-                    $"{entity.Kind} '{entity.Name}' is already defined by document {first.Document} (names compare ignoring case)."));
+                errors.Add(first.Namespace == entity.Namespace
+                    ? new ImportError(entity.Document, entity.Source, entity.Line, entity.Kind, entity.Name, "metadata.name",
+                        $"{entity.Kind} '{entity.Name}' is already defined by document {first.Document} (names compare ignoring case).")
+                    : new ImportError(entity.Document, entity.Source, entity.Line, entity.Kind, entity.Name, "metadata.namespace",
+                        $"{entity.Kind} '{entity.Name}' of namespace '{entity.Namespace}' is already defined by document {first.Document} in namespace "
+                        + $"'{first.Namespace}'. BackendPortal has one namespace, so names must differ across namespaces."));
                 entities.Remove(entity);
             }
             else
