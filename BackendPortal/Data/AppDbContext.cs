@@ -44,6 +44,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Features.Search.SearchTerm> SearchTerms => Set<Features.Search.SearchTerm>();
     public DbSet<Features.Graph.CatalogStamp> CatalogStamps => Set<Features.Graph.CatalogStamp>();
 
+    /// <summary>Set by a large writer to collect search index changes and write them once (SearchIndexInterceptor.FlushDeferredAsync).</summary>
+    public Features.Search.DeferredSearchIndex? DeferredSearchIndex { get; set; }
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         optionsBuilder.AddInterceptors(Features.Search.SearchIndexInterceptor.Instance);

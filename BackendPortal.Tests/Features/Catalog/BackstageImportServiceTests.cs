@@ -97,6 +97,29 @@ public sealed class BackstageImportServiceTests(PortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Imported_entities_are_searchable_and_a_changed_description_replaces_their_terms()
+    {
+        var p = PortalFactory.Unique("find");
+        var yaml = BackstageSamples.Catalog(p);
+        AssertOk(await ImportAsync(yaml));
+        Task<List<string>> FindAsync(string q) =>
+            factory.WithServiceAsync<Search.SearchService, List<string>>(async s => [.. (await s.SearchAsync(q, null)).Items.Select(i => $"{i.Kind}:{i.Slug}")]);
+
+        Assert.Equal([$"service:{p}-orders"], await FindAsync($"{p}-orders takes"));
+        Assert.Contains($"api:{p}-orders-api", await FindAsync($"{p}-orders"));
+        Assert.Contains($"team:{p}-payments", await FindAsync($"{p}-pay"));
+        Assert.Contains($"person:{p}-jdoe", await FindAsync($"{p}-jd"));
+
+        AssertOk(await ImportAsync(yaml.Replace("description: Takes orders", "description: Accepts baskets")));
+        Assert.Empty(await FindAsync($"{p}-orders takes"));
+        Assert.Equal([$"service:{p}-orders"], await FindAsync($"{p}-orders accepts"));
+        // One set of terms per entity: the rewrite did not leave the old rows beside the new ones.
+        var terms = await factory.WithDbAsync(db => db.SearchTerms.Where(t => t.Kind == "service" && t.Key == p + "-orders")
+            .GroupBy(t => new { t.Term, t.Field }).Select(g => g.Count()).ToListAsync());
+        Assert.All(terms, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
     public async Task A_dry_run_reports_the_same_actions_and_writes_nothing()
     {
         var p = PortalFactory.Unique("dry");
@@ -182,6 +205,39 @@ public sealed class BackstageImportServiceTests(PortalFactory factory) : IClassF
         Assert.Equal(ImportActions.Created, outcome.Summary.Results.Single(r => r.Document == 1).Action);
         Assert.Equal(ImportActions.Error, outcome.Summary.Results.Single(r => r.Document == 2).Action);
         Assert.Equal(0, await factory.WithDbAsync(db => db.Teams.CountAsync(t => t.SlugKey.StartsWith(p))));
+    }
+
+    [Fact]
+    public async Task Entities_of_other_namespaces_map_onto_the_portals_one_namespace_by_name()
+    {
+        var p = PortalFactory.Unique("ns");
+        var yaml = $"""
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata: {"{"} name: {p}-team, namespace: payments {"}"}
+            spec: {"{"} type: team, children: [] {"}"}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {"{"} name: {p}-ledger, namespace: payments {"}"}
+            spec: {"{"} type: service, lifecycle: production, owner: group:payments/{p}-team {"}"}
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata: {"{"} name: {p}-checkout {"}"}
+            spec: {"{"} type: service, lifecycle: production, owner: group:payments/{p}-team, dependsOn: [component:payments/{p}-ledger] {"}"}
+            """;
+
+        AssertOk(await ImportAsync(yaml));
+
+        var dependsOn = await factory.WithDbAsync(db => db.ServiceDependencies.Where(d => d.Service.SlugKey == p + "-checkout").Select(d => d.DependsOn.SlugKey).ToListAsync());
+        Assert.Equal([p + "-ledger"], dependsOn);
+        var broken = await ImportAsync(yaml.Replace("name: " + p + "-checkout", "name: " + p + "-ledger, namespace: billing"));
+        var error = Assert.Single(broken.Errors, e => e.Document == 3);
+        Assert.Equal("metadata.namespace", error.Field);
+        Assert.Contains("document 2 in namespace 'payments'", error.Message);
+        var badNamespace = await ImportAsync(yaml.Replace("group:payments/", "group:Not_Valid/"));
+        Assert.Contains(badNamespace.Errors, e => e.Field == "spec.owner" && e.Message.Contains("not a valid namespace"));
     }
 
     [Fact]

@@ -219,6 +219,36 @@ public sealed class ServiceCatalogServiceTests(PortalFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Csv_rows_carry_system_and_relations_across_export_chunks()
+    {
+        var seed = new Graph.CatalogSeed(factory);
+        var teamId = await seed.TeamIdAsync((await factory.CreateTeamAsync()).Slug);
+        var system = await seed.SystemAsync(teamId, "shop");
+        var db = await seed.DatabaseAsync(teamId, "ledger-db");
+        var api = await seed.ApiAsync(teamId, "orders-api");
+        var ids = new List<int>();
+        for (var i = 0; i < 505; i++)
+        {
+            ids.Add(await seed.ServiceAsync(teamId, $"svc-{i:D3}", systemId: i == 0 ? system : null));
+        }
+        await seed.DependsAsync(ids[0], ids[1]);
+        await seed.UsesDatabaseAsync(ids[0], db);
+        await seed.LinkApiAsync(ids[0], api, ApiRole.Provides);
+        await seed.DependsAsync(ids[504], ids[0]);
+        await seed.LinkApiAsync(ids[504], api, ApiRole.Consumes);
+
+        var csv = new StringWriter();
+        await Catalog.WriteCsvAsync(new ServiceFilter(Q: seed.Prefix), csv);
+
+        var lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Equal(506, lines.Count);
+        Assert.EndsWith($",{seed.S("shop")},{seed.S("svc-001")},{seed.S("ledger-db")},{seed.S("orders-api")},", lines[1]);
+        Assert.StartsWith(seed.S("svc-504") + ",", lines[^1]);
+        Assert.EndsWith($",,{seed.S("svc-000")},,,{seed.S("orders-api")}", lines[^1]);
+        Assert.Equal(505, lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Engineers_edit_only_what_their_teams_own()
     {
         var (team, member, engineer) = await TeamWithEngineerAsync();

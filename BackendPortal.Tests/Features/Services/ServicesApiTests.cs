@@ -167,7 +167,8 @@ public sealed class ServicesApiTests(PortalFactory factory) : IClassFixture<Port
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("slug,name,owner,lifecycle,tier,languages,framework,repositoryUrl,runbookUrl,tags,description,updatedAt,updatedBy", lines[0].TrimEnd('\r'));
+        Assert.Equal("slug,name,owner,lifecycle,tier,languages,framework,repositoryUrl,runbookUrl,tags,description,updatedAt,updatedBy,"
+            + "system,dependsOn,databases,providesApis,consumesApis", lines[0].TrimEnd('\r'));
         var row = Assert.Single(lines.Skip(1));
         Assert.StartsWith(service.Slug + ",", row);
         Assert.Contains("'=cmd", row);

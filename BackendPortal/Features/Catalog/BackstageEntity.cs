@@ -13,6 +13,8 @@ public sealed class BackstageEntity
     public required string Kind { get; init; }
     public required string Name { get; init; }
     public string Key => Name.ToLowerInvariant();
+    /// <summary>The portal has one namespace: names from every namespace share it (docs/decisions/0006).</summary>
+    public string Namespace { get; set; } = EntityRef.DefaultNamespace;
     public string? Title { get; set; }
     public string? Description { get; set; }
     public List<string> Tags { get; set; } = [];
@@ -149,9 +151,9 @@ public sealed class BackstageEntityReader(YamlDocument document, List<ImportErro
             {
                 Error("metadata.namespace", $"'{Clip(ns)}' is not a valid namespace: lower-case letters and digits separated by '-', at most 63.");
             }
-            else if (ns != EntityRef.DefaultNamespace)
+            else
             {
-                Error("metadata.namespace", $"Namespace '{ns}': BackendPortal has one namespace, 'default'.");
+                entity.Namespace = ns;
             }
         }
         entity.Title = Optional(metadata, "title", "metadata.title", 200);

@@ -4,6 +4,7 @@ using BackendPortal.Features.Apis;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Databases;
 using BackendPortal.Features.People;
+using BackendPortal.Features.Search;
 using BackendPortal.Features.Services;
 using BackendPortal.Features.Systems;
 using BackendPortal.Features.Teams;
@@ -68,8 +69,12 @@ public sealed class BackstageImportService(IDbContextFactory<AppDbContext> dbFac
         {
             if (seen.TryGetValue((entity.Kind, entity.Key), out var first))
             {
-                errors.Add(new ImportError(entity.Document, entity.Source, entity.Line, entity.Kind, entity.Name, "metadata.name",
-                    $"{entity.Kind} '{entity.Name}' is already defined by document {first.Document} (names compare ignoring case)."));
+                errors.Add(first.Namespace == entity.Namespace
+                    ? new ImportError(entity.Document, entity.Source, entity.Line, entity.Kind, entity.Name, "metadata.name",
+                        $"{entity.Kind} '{entity.Name}' is already defined by document {first.Document} (names compare ignoring case).")
+                    : new ImportError(entity.Document, entity.Source, entity.Line, entity.Kind, entity.Name, "metadata.namespace",
+                        $"{entity.Kind} '{entity.Name}' of namespace '{entity.Namespace}' is already defined by document {first.Document} in namespace "
+                        + $"'{first.Namespace}'. BackendPortal has one namespace, so names must differ across namespaces."));
                 entities.Remove(entity);
             }
             else
@@ -119,7 +124,9 @@ public sealed class BackstageImportService(IDbContextFactory<AppDbContext> dbFac
 
         // 4. Write.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.DeferredSearchIndex = new DeferredSearchIndex();
         await plan.ApplyAsync(db, actor.Name, clock.GetUtcNow().UtcDateTime, progress, ct);
+        await SearchIndexInterceptor.FlushDeferredAsync(db, ct);
         await RecordAsync(db, actor, summary, ct);
         await transaction.CommitAsync(ct);
         progress?.Report(new ImportProgress("Done", entities.Count, entities.Count));
@@ -829,21 +836,31 @@ internal sealed class ImportPlan(List<BackstageEntity> entities, List<ImportErro
         newServices.ForEach(x => services.Add(x.Item1, x.Item2.Id));
         Report("Services", newServices.Count);
 
-        // Relations of the changed services: the file's lists replace the stored ones.
+        // Relations of the changed services: the file's lists replace the stored ones. Removals go through the
+        // tracker; the new rows (tens of thousands in a first import) are written in bulk once the removals are saved.
+        var addedDependencies = new List<ServiceDependency>();
+        var addedDatabases = new List<ServiceDatabase>();
+        var addedResources = new List<ServiceResource>();
+        var addedApiLinks = new List<ServiceApiLink>();
         foreach (var (row, s) in changedServices)
         {
             Replace(db, dependenciesOf[row.Id], r => services.KeyOf(r.DependsOnId), Split(s.DependsOn),
-                key => new ServiceDependency { ServiceId = row.Id, DependsOnId = services.IdOf(key)!.Value });
+                key => addedDependencies.Add(new ServiceDependency { ServiceId = row.Id, DependsOnId = services.IdOf(key)!.Value }));
             Replace(db, databasesOf[row.Id], r => databases.KeyOf(r.DatabaseId), Split(s.Databases),
-                key => new ServiceDatabase { ServiceId = row.Id, DatabaseId = databases.IdOf(key)!.Value });
+                key => addedDatabases.Add(new ServiceDatabase { ServiceId = row.Id, DatabaseId = databases.IdOf(key)!.Value }));
             Replace(db, resourcesOf[row.Id], r => resources.KeyOf(r.ResourceId), Split(s.Resources),
-                key => new ServiceResource { ServiceId = row.Id, ResourceId = resources.IdOf(key)!.Value });
+                key => addedResources.Add(new ServiceResource { ServiceId = row.Id, ResourceId = resources.IdOf(key)!.Value }));
             foreach (var (role, list) in new[] { (ApiRole.Provides, s.Provides), (ApiRole.Consumes, s.Consumes) })
             {
                 Replace(db, apiLinksOf[row.Id].Where(r => r.Role == role), r => apis.KeyOf(r.ApiId), Split(list),
-                    key => new ServiceApiLink { ServiceId = row.Id, ApiId = apis.IdOf(key)!.Value, Role = role });
+                    key => addedApiLinks.Add(new ServiceApiLink { ServiceId = row.Id, ApiId = apis.IdOf(key)!.Value, Role = role }));
             }
         }
+        await SaveAsync(db, ct);
+        await BulkInsert.InsertAsync(db, addedDependencies, ct);
+        await BulkInsert.InsertAsync(db, addedDatabases, ct);
+        await BulkInsert.InsertAsync(db, addedResources, ct);
+        await BulkInsert.InsertAsync(db, addedApiLinks, ct);
 
         var changedPeople = new List<(Person Row, PersonRecord State)>();
         foreach (var (e, s) in Changed<PersonRecord>(BackstageKinds.User))
@@ -860,7 +877,7 @@ internal sealed class ImportPlan(List<BackstageEntity> entities, List<ImportErro
         {
             // Stored roles (a team lead) survive; Backstage has no notion of them.
             Replace(db, membershipsOf[row.Id], m => teams.KeyOf(m.TeamId), Split(s.MemberOf),
-                key => new TeamMember { PersonId = row.Id, TeamId = teams.IdOf(key)!.Value, Role = TeamRole.Member });
+                key => db.TeamMembers.Add(new TeamMember { PersonId = row.Id, TeamId = teams.IdOf(key)!.Value, Role = TeamRole.Member }));
         }
         foreach (var (team, personId) in addedGroupMembers)
         {
@@ -876,7 +893,7 @@ internal sealed class ImportPlan(List<BackstageEntity> entities, List<ImportErro
         return entity;
     }
 
-    private static void Replace<TRow>(AppDbContext db, IEnumerable<TRow> stored, Func<TRow, string> keyOf, List<string> wanted, Func<string, TRow> create) where TRow : class
+    private static void Replace<TRow>(AppDbContext db, IEnumerable<TRow> stored, Func<TRow, string> keyOf, List<string> wanted, Action<string> add) where TRow : class
     {
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in stored)
@@ -888,9 +905,9 @@ internal sealed class ImportPlan(List<BackstageEntity> entities, List<ImportErro
             }
             db.Remove(row);
         }
-        foreach (var key in wanted.Where(k => !keep.Contains(k)))
+        foreach (var key in wanted.Distinct().Where(k => !keep.Contains(k)))
         {
-            db.Add(create(key));
+            add(key);
         }
     }
 

@@ -39,9 +39,10 @@ public sealed record EntityRef(string Kind, string Name)
         {
             var ns = value[..slash];
             value = value[(slash + 1)..];
-            if (!string.Equals(ns, DefaultNamespace, StringComparison.OrdinalIgnoreCase))
+            // Every namespace maps onto the portal's one; a name used in two namespaces is caught as a duplicate.
+            if (!BackstageRules.IsNamespace(ns.ToLowerInvariant()))
             {
-                return $"'{text}' is in namespace '{ns}'; BackendPortal has one namespace, 'default'.";
+                return $"'{text}' names namespace '{ns}', which is not a valid namespace.";
             }
         }
         if (kind is null)

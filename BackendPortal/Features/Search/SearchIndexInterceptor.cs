@@ -70,22 +70,17 @@ public sealed class SearchIndexInterceptor : SaveChangesInterceptor
                     break;
             }
         }
-        if (stale.Count > 0)
+        if (db.DeferredSearchIndex is { } deferred)
         {
-            foreach (var group in stale.GroupBy(s => s.Kind))
-            {
-                foreach (var chunk in group.Select(s => s.Key).Distinct().Chunk(500))
-                {
-                    var kind = group.Key;
-                    var query = db.Set<SearchTerm>().Where(t => t.Kind == kind && chunk.Contains(t.Key));
-                    var rows = sync ? query.ToList() : await query.ToListAsync(ct);
-                    db.Set<SearchTerm>().RemoveRange(rows);
-                }
-            }
+            deferred.Record(stale, fresh);
         }
-        foreach (var doc in fresh)
+        else
         {
-            db.Set<SearchTerm>().AddRange(doc.Terms());
+            await RemoveTermsAsync(db, stale, sync, ct);
+            foreach (var doc in fresh)
+            {
+                db.Set<SearchTerm>().AddRange(doc.Terms());
+            }
         }
         if (graphChanged)
         {
@@ -100,9 +95,78 @@ public sealed class SearchIndexInterceptor : SaveChangesInterceptor
         }
     }
 
+    /// <summary>
+    /// Writes what a context with <see cref="AppDbContext.DeferredSearchIndex"/> set has collected, in one pass
+    /// at the end of a large write (the import) instead of as tracked rows in every SaveChanges.
+    /// </summary>
+    public static async Task FlushDeferredAsync(AppDbContext db, CancellationToken ct)
+    {
+        if (db.DeferredSearchIndex is not { } deferred)
+        {
+            return;
+        }
+        foreach (var group in deferred.Stale.GroupBy(s => s.Kind))
+        {
+            foreach (var chunk in group.Select(s => s.Key).Chunk(500))
+            {
+                var kind = group.Key;
+                await db.Set<SearchTerm>().Where(t => t.Kind == kind && chunk.Contains(t.Key)).ExecuteDeleteAsync(ct);
+            }
+        }
+        foreach (var chunk in deferred.Current.Chunk(2000))
+        {
+            await BulkInsert.InsertAsync(db, [.. chunk.SelectMany(d => d.Terms())], ct);
+        }
+        deferred.Clear();
+    }
+
+    private static async Task RemoveTermsAsync(AppDbContext db, List<(string Kind, string Key)> stale, bool sync, CancellationToken ct)
+    {
+        foreach (var group in stale.GroupBy(s => s.Kind))
+        {
+            foreach (var chunk in group.Select(s => s.Key).Distinct().Chunk(500))
+            {
+                var kind = group.Key;
+                var query = db.Set<SearchTerm>().Where(t => t.Kind == kind && chunk.Contains(t.Key));
+                var rows = sync ? query.ToList() : await query.ToListAsync(ct);
+                db.Set<SearchTerm>().RemoveRange(rows);
+            }
+        }
+    }
+
     private static bool IsModified(EntityEntry entry, string property) =>
         entry.Metadata.FindProperty(property) is not null && entry.Property(property).IsModified;
 
     private static string OriginalKey(EntityEntry entry, SearchDocument doc) =>
         entry.Metadata.FindProperty("SlugKey") is not null && entry.Property("SlugKey").OriginalValue is string key ? key : doc.Key;
+}
+
+/// <summary>What the index needs after a run of saves: every key whose old terms must go, and each key's latest document.</summary>
+public sealed class DeferredSearchIndex
+{
+    private readonly HashSet<(string Kind, string Key)> stale = [];
+    private readonly Dictionary<(string Kind, string Key), SearchDocument?> current = [];
+
+    public IEnumerable<(string Kind, string Key)> Stale => stale;
+
+    public IEnumerable<SearchDocument> Current => current.Values.OfType<SearchDocument>();
+
+    public void Record(IEnumerable<(string Kind, string Key)> removed, IEnumerable<SearchDocument> written)
+    {
+        foreach (var key in removed)
+        {
+            stale.Add(key);
+            current[key] = null;
+        }
+        foreach (var doc in written)
+        {
+            current[(doc.Kind, doc.Key)] = doc;
+        }
+    }
+
+    public void Clear()
+    {
+        stale.Clear();
+        current.Clear();
+    }
 }

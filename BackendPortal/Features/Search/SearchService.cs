@@ -183,12 +183,9 @@ public sealed class SearchService(IDbContextFactory<AppDbContext> dbFactory, ILo
             .Select(e => new SearchDocument(SearchKinds.Team, e.SlugKey, e.Slug, e.Name, e.Description, [])));
         docs.AddRange((await db.People.AsNoTracking().Select(e => new { e.SlugKey, e.Slug, e.Name, e.Email }).ToListAsync(ct))
             .Select(e => new SearchDocument(SearchKinds.Person, e.SlugKey, e.Slug, e.Name, e.Email, [])));
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var chunk in docs.Chunk(2000))
         {
-            db.SearchTerms.AddRange(chunk.SelectMany(d => d.Terms()));
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+            await BulkInsert.InsertAsync(db, [.. chunk.SelectMany(d => d.Terms())], ct);
         }
         await tx.CommitAsync(ct);
         log.LogInformation("Search index rebuilt: {Count} entities.", docs.Count);

@@ -269,18 +269,38 @@ public sealed class ServiceCatalogService(IDbContextFactory<AppDbContext> dbFact
     public async Task WriteCsvAsync(ServiceFilter filter, TextWriter writer, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await writer.WriteLineAsync("slug,name,owner,lifecycle,tier,languages,framework,repositoryUrl,runbookUrl,tags,description,updatedAt,updatedBy");
-        await foreach (var s in Filtered(db, filter).OrderBy(s => s.SlugKey).Select(Project).AsAsyncEnumerable().WithCancellation(ct))
+        await writer.WriteLineAsync("slug,name,owner,lifecycle,tier,languages,framework,repositoryUrl,runbookUrl,tags,description,updatedAt,updatedBy,"
+            + "system,dependsOn,databases,providesApis,consumesApis");
+        // Keyset chunks: each chunk's relations are four queries, which cannot run while a streaming reader is open.
+        string? after = null;
+        while (true)
         {
-            var fields = new[]
+            var query = Filtered(db, filter);
+            if (after is not null)
             {
-                s.Slug, s.Name, s.Owner, s.Lifecycle, s.Tier.ToString(CultureInfo.InvariantCulture), string.Join(";", s.Languages),
-                s.Framework, s.RepositoryUrl, s.RunbookUrl, string.Join(";", s.Tags), s.Description,
-                s.UpdatedAt.ToString("O", CultureInfo.InvariantCulture), s.UpdatedBy,
-            };
-            await writer.WriteLineAsync(string.Join(",", fields.Select(Csv.Field)));
+                query = query.Where(s => string.Compare(s.SlugKey, after) > 0);
+            }
+            var chunk = await query.OrderBy(s => s.SlugKey).Take(CsvChunk).Select(Project).ToListAsync(ct);
+            foreach (var s in await WithRelationsAsync(db, chunk, ct))
+            {
+                var fields = new[]
+                {
+                    s.Slug, s.Name, s.Owner, s.Lifecycle, s.Tier.ToString(CultureInfo.InvariantCulture), string.Join(";", s.Languages),
+                    s.Framework, s.RepositoryUrl, s.RunbookUrl, string.Join(";", s.Tags), s.Description,
+                    s.UpdatedAt.ToString("O", CultureInfo.InvariantCulture), s.UpdatedBy,
+                    s.System, string.Join(";", s.DependsOn), string.Join(";", s.Databases), string.Join(";", s.ProvidesApis), string.Join(";", s.ConsumesApis),
+                };
+                await writer.WriteLineAsync(string.Join(",", fields.Select(Csv.Field)));
+            }
+            if (chunk.Count < CsvChunk)
+            {
+                return;
+            }
+            after = Slug.Key(chunk[^1].Slug);
         }
     }
+
+    private const int CsvChunk = 500;
 
     public async Task<IReadOnlyList<string>> LanguagesInUseAsync(CancellationToken ct = default)
     {
