@@ -109,6 +109,40 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(100)]
+    [InlineData(101)]
+    [InlineData(250)]
+    public async Task Cases_are_stored_exactly_across_insert_batch_boundaries(int cases)
+    {
+        var (client, slug, _) = await QaClientAsync();
+        var xml = new StringBuilder("<testsuite name='batch'>");
+        for (var i = 0; i < cases; i++)
+        {
+            xml.Append($"<testcase classname='pkg.C{i % 3}' name='t{i}' time='0.{i:000}'>{(i % 7 == 3 ? $"<failure message='m{i}'>d{i}</failure>" : i % 11 == 5 ? "<skipped/>" : "")}</testcase>");
+        }
+        xml.Append("</testsuite>");
+
+        var response = await client.PostAsync($"/api/v1/services/{slug}/test-runs?suite=batch", Xml(xml.ToString()));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<TestRunCreated>())!.Id;
+        var stored = await factory.WithDbAsync(db => db.TestResults.Where(r => r.RunId == id).OrderBy(r => r.Id)
+            .Select(r => new { r.ClassName, r.Name, r.Outcome, r.DurationMs, r.Message, r.Details, r.TestKey }).ToListAsync());
+        Assert.Equal(cases, stored.Count);
+        for (var i = 0; i < cases; i++)
+        {
+            var r = stored[i];
+            var failed = i % 7 == 3;
+            var expected = failed ? TestOutcome.Failed : i % 11 == 5 ? TestOutcome.Skipped : TestOutcome.Passed;
+            Assert.Equal(($"pkg.C{i % 3}", $"t{i}", expected, i), (r.ClassName, r.Name, r.Outcome, (int)Math.Round(r.DurationMs)));
+            Assert.Equal(failed ? ($"m{i}", $"d{i}") : (null, null), (r.Message, r.Details));
+            Assert.Equal(TestIdentity.Key("batch", $"pkg.C{i % 3}", $"t{i}"), r.TestKey);
+        }
+    }
+
+    [Theory]
     [InlineData("application/json", "{}")]
     [InlineData("text/plain", "<testsuites/>")]
     public async Task Wrong_content_type_is_415_and_nothing_is_stored(string mediaType, string body)
