@@ -436,6 +436,33 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task Failures_of_quarantined_tests_leave_the_pass_rate_but_stay_in_the_stored_counts()
+    {
+        var (client, slug, _) = await QaClientAsync("read,ingest,write");
+        await client.PostAsync($"/api/v1/services/{slug}/test-runs?commit=q1", Xml(OneTest(pass: true)));
+        await client.PostAsync($"/api/v1/services/{slug}/test-runs?commit=q1", Xml(OneTest(pass: false)));
+        var latest = async () => (await client.GetFromJsonAsync<Page<TestRunSummary>>($"/api/v1/services/{slug}/test-runs"))!.Items[0];
+        Assert.Equal((50.0, 1, 0), ((await latest()).PassRate, (await latest()).Failed, (await latest()).QuarantinedFailures));
+        var test = Assert.Single((await client.GetFromJsonAsync<List<FlakyTestDetails>>($"/api/v1/services/{slug}/flaky-tests"))!);
+
+        var put = await client.PutAsJsonAsync($"/api/v1/services/{slug}/flaky-tests/{test.Id}/quarantine", new { quarantined = true, note = "JIRA-7" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var run = await latest();
+        Assert.Equal((100.0, 2, 1, 1, 1), (run.PassRate, run.Total, run.Passed, run.Failed, run.QuarantinedFailures));
+        var details = await client.GetFromJsonAsync<TestRunDetails>($"/api/v1/services/{slug}/test-runs/{run.Id}");
+        Assert.Equal(100.0, details!.Run.PassRate);
+        Assert.True(Assert.Single(Assert.Single(details.FailureGroups).Tests).Quarantined);
+        var row = (await factory.WithServiceAsync<QualityService, IReadOnlyList<DashboardRow>>(q => q.DashboardAsync())).Single(r => r.Slug == slug);
+        Assert.Equal((100.0, 0, 1), (row.PassRate, row.FailingTests, row.QuarantinedFailing));
+        // The stored run is untouched: the file said one test failed.
+        Assert.Equal(1, await factory.WithDbAsync(db => db.TestRuns.Where(r => r.Id == run.Id).Select(r => r.Failed).SingleAsync()));
+
+        await client.PutAsJsonAsync($"/api/v1/services/{slug}/flaky-tests/{test.Id}/quarantine", new { quarantined = false });
+        Assert.Equal((50.0, 0), ((await latest()).PassRate, (await latest()).QuarantinedFailures));
+    }
+
+    [Fact]
     public async Task Owner_engineers_qa_and_admins_may_quarantine_others_may_not()
     {
         var team = await factory.CreateTeamAsync();
