@@ -463,6 +463,46 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task The_dashboard_lists_services_worst_first_in_keyset_pages()
+    {
+        var (client, red, _) = await QaClientAsync();
+        var team = await factory.CreateTeamAsync();
+        var green = (await factory.CreateServiceAsync(team.Slug)).Slug;
+        var amber = (await factory.CreateServiceAsync(team.Slug)).Slug;
+        await client.PostAsync($"/api/v1/services/{red}/test-runs", Xml(OneTest(pass: false)));
+        await client.PostAsync($"/api/v1/services/{green}/test-runs", Xml(OneTest(pass: true)));
+        await client.PostAsync($"/api/v1/services/{amber}/test-runs", Xml(OneTest(pass: true)));
+        var failedThreshold = LoadTestVerdictTests.SummaryExport.Replace("\"p(95)<500\": false", "\"p(95)<500\": true");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/v1/services/{amber}/load-tests", new StringContent(failedThreshold, Encoding.UTF8, "application/json"))).StatusCode);
+
+        // Other tests' services share this database: walk every page and look at the order of ours.
+        var all = new List<DashboardRow>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await client.GetFromJsonAsync<Page<DashboardRow>>($"/api/v1/quality/dashboard?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
+            Assert.True(page!.Items.Count <= 2);
+            all.AddRange(page.Items);
+            cursor = page.NextCursor;
+            Assert.True(++pages < 1000);
+        }
+        while (cursor is not null);
+
+        Assert.Equal(all.Count, all.Select(r => r.Slug).Distinct().Count());
+        var ours = all.Where(r => r.Slug == red || r.Slug == green || r.Slug == amber).ToList();
+        Assert.Equal([red, amber, green], ours.Select(r => r.Slug));
+        Assert.Equal((50.0, 1), (ours[0].PassRate, ours[0].FailingTests));
+        Assert.Equal("fail", ours[1].LoadVerdict);
+        Assert.Equal((100.0, 0, (string?)null), (ours[2].PassRate, ours[2].FailingTests, ours[2].LoadVerdict));
+        Assert.Equal(all.OrderBy(r => r.Health).Select(r => r.Health), all.Select(r => r.Health));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/v1/quality/dashboard?limit=500")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/v1/quality/dashboard?cursor=nonsense")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/quality/dashboard?cursor={PageRequest.EncodeCursor("x")}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Owner_engineers_qa_and_admins_may_quarantine_others_may_not()
     {
         var team = await factory.CreateTeamAsync();

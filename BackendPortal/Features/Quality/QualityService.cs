@@ -159,6 +159,47 @@ public sealed partial class QualityService(IDbContextFactory<AppDbContext> dbs, 
         .ToList();
     }
 
+    /// <summary>
+    /// The dashboard as an API list: worst first, keyset-paged on (health, name, slug), so a page boundary
+    /// stays put when rows above it change; the cursor names the last row's key, not a position.
+    /// </summary>
+    public async Task<Page<DashboardRow>> DashboardPageAsync(PageRequest page, CancellationToken ct = default)
+    {
+        var rows = await DashboardAsync(ct);
+        IEnumerable<DashboardRow> rest = rows;
+        if (page.After is { } after)
+        {
+            var parts = after.Split('\n');
+            if (parts.Length != 3 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var health))
+            {
+                throw new ValidationFailedException(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not one this server issued."] });
+            }
+            rest = rows.Where(r => DashboardOrder.Compare(r, health, parts[1], parts[2]) > 0);
+        }
+        var items = rest.Take(page.Limit + 1).ToList();
+        string? next = null;
+        if (items.Count > page.Limit)
+        {
+            var last = items[page.Limit - 1];
+            next = PageRequest.EncodeCursor(string.Join('\n', last.Health.ToString("R", CultureInfo.InvariantCulture), last.Name, last.Slug));
+            items.RemoveAt(page.Limit);
+        }
+        return new Page<DashboardRow>(items, next, rows.Count);
+    }
+
+    private static class DashboardOrder
+    {
+        public static int Compare(DashboardRow row, double health, string name, string slug)
+        {
+            var c = row.Health.CompareTo(health);
+            if (c == 0)
+            {
+                c = StringComparer.OrdinalIgnoreCase.Compare(row.Name, name);
+            }
+            return c != 0 ? c : StringComparer.Ordinal.Compare(row.Slug, slug);
+        }
+    }
+
     private static IQueryable<TestCaseRow> Rows(AppDbContext db, IQueryable<TestResult> query) => query.AsNoTracking()
         .Select(t => new TestCaseRow(t.Id, t.TestKey, t.ClassName, t.Name, t.Outcome, t.DurationMs, t.FlakyInRun, t.Message, t.Details,
             db.Set<FlakyTest>().Any(f => f.ServiceId == t.ServiceId && f.TestKey == t.TestKey && f.Quarantined)));
