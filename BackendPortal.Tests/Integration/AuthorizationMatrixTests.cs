@@ -339,6 +339,7 @@ public static class AccessTable
         // quarantining is also the owning team's engineers' (see docs/decisions/0009-quarantine-rights.md).
         new("POST", "/api/v1/services/{slug}/test-runs", new Expect(401, 403, 201, 403, 403, 201), Features.Quality.QualityMatrix.PostRun),
         new("GET", "/api/v1/services/{slug}/test-runs", Expect.Read, Get("/api/v1/services/{slug}/test-runs")),
+        new("GET", "/api/v1/quality/dashboard", Expect.Read, Get("/api/v1/quality/dashboard")),
         new("GET", "/api/v1/services/{slug}/test-runs/{id:long}", Expect.Read, Features.Quality.QualityMatrix.GetRun),
         new("GET", "/api/v1/services/{slug}/flaky-tests", Expect.Read, Get("/api/v1/services/{slug}/flaky-tests")),
         new("PUT", "/api/v1/services/{slug}/flaky-tests/{id:int}/quarantine", new Expect(401, 403, 200, 200, 403, 200), Features.Quality.QualityMatrix.Quarantine),

@@ -49,6 +49,17 @@ public sealed class QualityBench(BenchHost host, BenchReport report)
             Check((await PostAsync(client, slug, SmallRun(i), null)).StatusCode == HttpStatusCode.Created, "warm-up run was not stored");
         }
 
+        // Which SQL one small run sends (the case INSERTs go through a raw command and are not counted here).
+        host.Queries.Start();
+        Check((await PostAsync(client, slug, SmallRun(7), Guid.NewGuid().ToString())).StatusCode == HttpStatusCode.Created, "counted run was not stored");
+        var sql = host.Queries.Stop();
+        report.Add("Quality: EF SQL commands per small run", sql.Count.ToString(CultureInfo.InvariantCulture));
+        Console.WriteLine($"  SQL per small run: {sql.Count}");
+        foreach (var command in sql)
+        {
+            Console.WriteLine("    " + command.Sql.ReplaceLineEndings(" ")[..Math.Min(150, command.Sql.ReplaceLineEndings(" ").Length)]);
+        }
+
         // One at a time first: what a single small run costs in wall and CPU time.
         using (var me = Process.GetCurrentProcess())
         {
@@ -65,8 +76,66 @@ public sealed class QualityBench(BenchHost host, BenchReport report)
             Console.WriteLine(FormattableString.Invariant($"  sequential: {seq.Elapsed.TotalMilliseconds / 50:F1} ms, {cpuMs:F1} ms CPU per run"));
         }
 
+        await ProfileAsync(token, slug);
         await BigFileAsync(client, slug);
         await ConcurrentAsync(client, host.Dataset.Services[1].Service.Slug);
+    }
+
+    /// <summary>
+    /// Where a small run's CPU goes, part by part, called in-process without HTTP: token authentication
+    /// (lookup and claims), the ingest itself (claim, store, flaky evaluation), the flaky evaluation alone.
+    /// </summary>
+    private async Task ProfileAsync(string token, string slug)
+    {
+        const int n = 100;
+        var parts = new List<string>();
+        async Task<double> CpuPerCallAsync(string name, Func<int, Task> work)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await work(-1 - i);
+            }
+            using var me = Process.GetCurrentProcess();
+            var cpu = me.TotalProcessorTime;
+            for (var i = 0; i < n; i++)
+            {
+                await work(i);
+            }
+            me.Refresh();
+            var ms = (me.TotalProcessorTime - cpu).TotalMilliseconds / n;
+            parts.Add(FormattableString.Invariant($"{name} {ms:F2}"));
+            Console.WriteLine(FormattableString.Invariant($"  profile: {name}: {ms:F2} ms CPU per call"));
+            return ms;
+        }
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var tokens = sp.GetRequiredService<TokenService>();
+        var principals = sp.GetRequiredService<Microsoft.AspNetCore.Identity.IUserClaimsPrincipalFactory<ApplicationUser>>();
+        var principal = (await tokens.AuthenticateAsync(token, principals, "Bearer"))!;
+        var actor = BackendPortal.Security.Actor.From(principal);
+        await CpuPerCallAsync("token authentication", _ => tokens.AuthenticateAsync(token, principals, "Bearer"));
+        var ingest = sp.GetRequiredService<TestRunIngestService>();
+        var bodies = Enumerable.Range(0, 8).Select(SmallRun).ToArray();
+        await CpuPerCallAsync("ingest with a key", async i =>
+        {
+            await using var upload = await UploadSpool.FromBytesAsync((null, bodies[Math.Abs(i) % 8]));
+            await ingest.IngestAsync(actor, slug, new TestRunInput("profile", "p" + i, null, null), upload, Guid.NewGuid().ToString(), CancellationToken.None);
+        });
+        await CpuPerCallAsync("ingest without a key", async i =>
+        {
+            await using var upload = await UploadSpool.FromBytesAsync((null, bodies[Math.Abs(i) % 8]));
+            await ingest.IngestAsync(actor, slug, new TestRunInput("profile", "p" + i, null, null), upload, null, CancellationToken.None);
+        });
+        var flaky = sp.GetRequiredService<FlakyTestService>();
+        var serviceId = await WithDbAsync(db => db.Services.Where(s => s.SlugKey == Slug.Key(slug)).Select(s => s.Id).FirstAsync());
+        await CpuPerCallAsync("flaky evaluation", _ => flaky.EvaluateAsync(serviceId, "profile"));
+        await CpuPerCallAsync("parse only", async i =>
+        {
+            await using var upload = await UploadSpool.FromBytesAsync((null, bodies[Math.Abs(i) % 8]));
+            TestReportParser.Parse(upload.Files[0].Open, _ => { }, 64, null);
+        });
+        report.Add("Quality: CPU ms per call, in-process", string.Join("; ", parts));
     }
 
     private async Task BigFileAsync(HttpClient client, string slug)

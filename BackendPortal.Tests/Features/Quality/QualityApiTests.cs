@@ -109,6 +109,40 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(100)]
+    [InlineData(101)]
+    [InlineData(250)]
+    public async Task Cases_are_stored_exactly_across_insert_batch_boundaries(int cases)
+    {
+        var (client, slug, _) = await QaClientAsync();
+        var xml = new StringBuilder("<testsuite name='batch'>");
+        for (var i = 0; i < cases; i++)
+        {
+            xml.Append($"<testcase classname='pkg.C{i % 3}' name='t{i}' time='0.{i:000}'>{(i % 7 == 3 ? $"<failure message='m{i}'>d{i}</failure>" : i % 11 == 5 ? "<skipped/>" : "")}</testcase>");
+        }
+        xml.Append("</testsuite>");
+
+        var response = await client.PostAsync($"/api/v1/services/{slug}/test-runs?suite=batch", Xml(xml.ToString()));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<TestRunCreated>())!.Id;
+        var stored = await factory.WithDbAsync(db => db.TestResults.Where(r => r.RunId == id).OrderBy(r => r.Id)
+            .Select(r => new { r.ClassName, r.Name, r.Outcome, r.DurationMs, r.Message, r.Details, r.TestKey }).ToListAsync());
+        Assert.Equal(cases, stored.Count);
+        for (var i = 0; i < cases; i++)
+        {
+            var r = stored[i];
+            var failed = i % 7 == 3;
+            var expected = failed ? TestOutcome.Failed : i % 11 == 5 ? TestOutcome.Skipped : TestOutcome.Passed;
+            Assert.Equal(($"pkg.C{i % 3}", $"t{i}", expected, i), (r.ClassName, r.Name, r.Outcome, (int)Math.Round(r.DurationMs)));
+            Assert.Equal(failed ? ($"m{i}", $"d{i}") : (null, null), (r.Message, r.Details));
+            Assert.Equal(TestIdentity.Key("batch", $"pkg.C{i % 3}", $"t{i}"), r.TestKey);
+        }
+    }
+
+    [Theory]
     [InlineData("application/json", "{}")]
     [InlineData("text/plain", "<testsuites/>")]
     public async Task Wrong_content_type_is_415_and_nothing_is_stored(string mediaType, string body)
@@ -399,6 +433,73 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
         }
         Assert.Empty((await client.GetFromJsonAsync<List<FlakyTestDetails>>($"/api/v1/services/{slug}/flaky-tests"))!);
         Assert.Single((await client.GetFromJsonAsync<List<FlakyTestDetails>>($"/api/v1/services/{slug}/flaky-tests?includeResolved=true"))!);
+    }
+
+    [Fact]
+    public async Task Failures_of_quarantined_tests_leave_the_pass_rate_but_stay_in_the_stored_counts()
+    {
+        var (client, slug, _) = await QaClientAsync("read,ingest,write");
+        await client.PostAsync($"/api/v1/services/{slug}/test-runs?commit=q1", Xml(OneTest(pass: true)));
+        await client.PostAsync($"/api/v1/services/{slug}/test-runs?commit=q1", Xml(OneTest(pass: false)));
+        var latest = async () => (await client.GetFromJsonAsync<Page<TestRunSummary>>($"/api/v1/services/{slug}/test-runs"))!.Items[0];
+        Assert.Equal((50.0, 1, 0), ((await latest()).PassRate, (await latest()).Failed, (await latest()).QuarantinedFailures));
+        var test = Assert.Single((await client.GetFromJsonAsync<List<FlakyTestDetails>>($"/api/v1/services/{slug}/flaky-tests"))!);
+
+        var put = await client.PutAsJsonAsync($"/api/v1/services/{slug}/flaky-tests/{test.Id}/quarantine", new { quarantined = true, note = "JIRA-7" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var run = await latest();
+        Assert.Equal((100.0, 2, 1, 1, 1), (run.PassRate, run.Total, run.Passed, run.Failed, run.QuarantinedFailures));
+        var details = await client.GetFromJsonAsync<TestRunDetails>($"/api/v1/services/{slug}/test-runs/{run.Id}");
+        Assert.Equal(100.0, details!.Run.PassRate);
+        Assert.True(Assert.Single(Assert.Single(details.FailureGroups).Tests).Quarantined);
+        var row = (await factory.WithServiceAsync<QualityService, IReadOnlyList<DashboardRow>>(q => q.DashboardAsync())).Single(r => r.Slug == slug);
+        Assert.Equal((100.0, 0, 1), (row.PassRate, row.FailingTests, row.QuarantinedFailing));
+        // The stored run is untouched: the file said one test failed.
+        Assert.Equal(1, await factory.WithDbAsync(db => db.TestRuns.Where(r => r.Id == run.Id).Select(r => r.Failed).SingleAsync()));
+
+        await client.PutAsJsonAsync($"/api/v1/services/{slug}/flaky-tests/{test.Id}/quarantine", new { quarantined = false });
+        Assert.Equal((50.0, 0), ((await latest()).PassRate, (await latest()).QuarantinedFailures));
+    }
+
+    [Fact]
+    public async Task The_dashboard_lists_services_worst_first_in_keyset_pages()
+    {
+        var (client, red, _) = await QaClientAsync();
+        var team = await factory.CreateTeamAsync();
+        var green = (await factory.CreateServiceAsync(team.Slug)).Slug;
+        var amber = (await factory.CreateServiceAsync(team.Slug)).Slug;
+        await client.PostAsync($"/api/v1/services/{red}/test-runs", Xml(OneTest(pass: false)));
+        await client.PostAsync($"/api/v1/services/{green}/test-runs", Xml(OneTest(pass: true)));
+        await client.PostAsync($"/api/v1/services/{amber}/test-runs", Xml(OneTest(pass: true)));
+        var failedThreshold = LoadTestVerdictTests.SummaryExport.Replace("\"p(95)<500\": false", "\"p(95)<500\": true");
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/v1/services/{amber}/load-tests", new StringContent(failedThreshold, Encoding.UTF8, "application/json"))).StatusCode);
+
+        // Other tests' services share this database: walk every page and look at the order of ours.
+        var all = new List<DashboardRow>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await client.GetFromJsonAsync<Page<DashboardRow>>($"/api/v1/quality/dashboard?limit=2{(cursor is null ? "" : "&cursor=" + cursor)}");
+            Assert.True(page!.Items.Count <= 2);
+            all.AddRange(page.Items);
+            cursor = page.NextCursor;
+            Assert.True(++pages < 1000);
+        }
+        while (cursor is not null);
+
+        Assert.Equal(all.Count, all.Select(r => r.Slug).Distinct().Count());
+        var ours = all.Where(r => r.Slug == red || r.Slug == green || r.Slug == amber).ToList();
+        Assert.Equal([red, amber, green], ours.Select(r => r.Slug));
+        Assert.Equal((50.0, 1), (ours[0].PassRate, ours[0].FailingTests));
+        Assert.Equal("fail", ours[1].LoadVerdict);
+        Assert.Equal((100.0, 0, (string?)null), (ours[2].PassRate, ours[2].FailingTests, ours[2].LoadVerdict));
+        Assert.Equal(all.OrderBy(r => r.Health).Select(r => r.Health), all.Select(r => r.Health));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/v1/quality/dashboard?limit=500")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/v1/quality/dashboard?cursor=nonsense")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/v1/quality/dashboard?cursor={PageRequest.EncodeCursor("x")}")).StatusCode);
     }
 
     [Fact]

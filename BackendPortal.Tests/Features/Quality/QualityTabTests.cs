@@ -31,6 +31,26 @@ public class QualityTabTests : PortalTestContext
     }
 
     [Fact]
+    public async Task A_quarantined_failure_is_marked_and_left_out_of_the_pass_rate_and_failing_count()
+    {
+        await SeedServiceAsync();
+        await PostRunAsync("orders-api", QualityApiTests.OneTest(pass: true), "abc");
+        await PostRunAsync("orders-api", QualityApiTests.OneTest(pass: false), "abc");
+        var flaky = Services.GetRequiredService<FlakyTestService>();
+        var test = (await flaky.ListAsync("orders-api")).Single();
+        await flaky.SetQuarantineAsync(Actor.System, "orders-api", test.Id, new QuarantineInput { Quarantined = true, Note = "JIRA-7" }, null);
+        await SignInAsync("Vera Viewer", Roles.Viewer);
+
+        var cut = Render<QualityTab>(p => p.Add(x => x.ServiceSlug, "orders-api"));
+
+        cut.WaitForAssertion(() => Assert.Contains("100%", cut.Find("[data-testid=quality-pass-rate]").TextContent));
+        Assert.Contains("1 failing quarantined test left out", cut.Find("[data-testid=quality-quarantine-note]").TextContent);
+        Assert.Equal("0", cut.Find("[data-testid=quality-failing] h4").TextContent.Trim());
+        Assert.NotNull(cut.Find("[data-testid=failing-quarantined]"));
+        Assert.Contains("leave out failures of quarantined tests", cut.Find("[data-testid=pass-rate-explained]").TextContent);
+    }
+
+    [Fact]
     public async Task Without_results_it_says_how_ci_posts_them()
     {
         await SeedServiceAsync();

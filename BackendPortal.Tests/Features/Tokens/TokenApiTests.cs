@@ -81,6 +81,27 @@ public sealed partial class TokenApiTests(VerbosePortalFactory factory) : IClass
     }
 
     [Fact]
+    public async Task A_role_change_or_disabling_the_user_counts_on_the_very_next_request()
+    {
+        var qa = await factory.CreateUserAsync(Roles.QA);
+        var client = factory.BearerClient(await factory.CreateTokenAsync(qa, "read,ingest"));
+        var team = await factory.CreateTeamAsync();
+        var service = await factory.CreateServiceAsync(team.Slug);
+        var budget = () => client.PutAsJsonAsync($"/api/v1/services/{service.Slug}/load-test-budget", new { p95Ms = 300 });
+        // Twice, so the second request is served from the cached claims.
+        Assert.Equal(HttpStatusCode.OK, (await budget()).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await budget()).StatusCode);
+
+        await factory.WithServiceAsync<Users.UserAdminService, Users.UserSummary>(s => s.SetRolesAsync(Security.Actor.System, qa.Email, [Roles.Viewer]));
+        Assert.Equal(HttpStatusCode.Forbidden, (await budget()).StatusCode);
+
+        await factory.WithServiceAsync<Users.UserAdminService, Users.UserSummary>(s => s.SetRolesAsync(Security.Actor.System, qa.Email, [Roles.QA]));
+        Assert.Equal(HttpStatusCode.OK, (await budget()).StatusCode);
+        await factory.WithServiceAsync<Users.UserAdminService, Users.UserSummary>(s => s.SetDisabledAsync(Security.Actor.System, qa.Email, true));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await budget()).StatusCode);
+    }
+
+    [Fact]
     public async Task A_read_only_token_gets_403_on_writes()
     {
         var (token, team) = await EngineerTokenAsync("read");

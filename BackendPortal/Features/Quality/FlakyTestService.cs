@@ -26,6 +26,21 @@ public sealed class FlakyTestService(IDbContextFactory<AppDbContext> dbs, TimePr
     {
         var window = Math.Max(2, options.Value.FlakyWindow);
         await using var db = await dbs.CreateDbContextAsync(ct);
+        // One query answers "anything to judge?" (a failure in the window, or a test flagged before), so a
+        // green run of a stable suite costs one read; the window's runs are only loaded when there is.
+        var windowRunIds = db.Set<TestRun>()
+            .Where(r => r.ServiceId == serviceId && r.Suite == suite)
+            .OrderByDescending(r => r.Id).Take(window)
+            .Select(r => r.Id);
+        var keys = await db.Set<TestResult>().AsNoTracking()
+            .Where(t => windowRunIds.Contains(t.RunId) && (t.Outcome == TestOutcome.Failed || t.Outcome == TestOutcome.Error || t.FlakyInRun))
+            .Select(t => t.TestKey).Distinct().Take(5000)
+            .Union(db.Set<FlakyTest>().Where(f => f.ServiceId == serviceId && f.Suite == suite && f.IsFlaky).Select(f => f.TestKey))
+            .ToListAsync(ct);
+        if (keys.Count == 0)
+        {
+            return;
+        }
         var runs = await db.Set<TestRun>().AsNoTracking()
             .Where(r => r.ServiceId == serviceId && r.Suite == suite)
             .OrderByDescending(r => r.Id).Take(window)
@@ -35,21 +50,7 @@ public sealed class FlakyTestService(IDbContextFactory<AppDbContext> dbs, TimePr
         {
             return;
         }
-        var runIds = runs.Select(r => r.Id).ToList();
-        var oldest = runIds.Min();
-        var suspects = await db.Set<TestResult>().AsNoTracking()
-            .Where(t => runIds.Contains(t.RunId) && (t.Outcome == TestOutcome.Failed || t.Outcome == TestOutcome.Error || t.FlakyInRun))
-            .Select(t => t.TestKey).Distinct().Take(5000)
-            .ToListAsync(ct);
-        var flagged = await db.Set<FlakyTest>().AsNoTracking()
-            .Where(f => f.ServiceId == serviceId && f.Suite == suite && f.IsFlaky)
-            .Select(f => f.TestKey)
-            .ToListAsync(ct);
-        var keys = suspects.Union(flagged).ToList();
-        if (keys.Count == 0)
-        {
-            return;
-        }
+        var oldest = runs.Min(r => r.Id);
         var runInfo = runs.ToDictionary(r => r.Id);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var chunk in keys.Chunk(400))

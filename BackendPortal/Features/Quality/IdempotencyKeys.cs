@@ -70,10 +70,17 @@ public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimePro
 
     public async Task<IdempotencyClaim> ClaimAsync(string scope, string key, string fingerprint, CancellationToken ct)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await ClaimAsync(db, scope, key, fingerprint, ct);
+    }
+
+    /// <summary>Claims the key with the caller's context (one context per request instead of two); leaves its change tracker empty.</summary>
+    public async Task<IdempotencyClaim> ClaimAsync(AppDbContext db, string scope, string key, string fingerprint, CancellationToken ct)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            await using var db = await dbs.CreateDbContextAsync(ct);
+            db.ChangeTracker.Clear();
             // A retry usually finds its key already there: look before inserting, so the common replay is one read.
             var existing = await Find(db, scope, key, ct);
             if (existing is null)
@@ -93,6 +100,7 @@ public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimePro
                     {
                         await db.SaveChangesAsync(ct);
                     }
+                    db.ChangeTracker.Clear();
                     return new IdempotencyClaim(record.Id, 0, null, null);
                 }
                 catch (DbUpdateException)

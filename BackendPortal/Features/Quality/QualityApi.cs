@@ -13,6 +13,10 @@ public static class QualityApi
 {
     public static IEndpointRouteBuilder MapQualityApi(this IEndpointRouteBuilder api)
     {
+        api.MapGet("/quality/dashboard", Dashboard).WithTags("Quality").RequireAuthorization(Policies.Read)
+            .WithSummary("The QA dashboard: per service the latest pass rate, failing and flaky tests and the last load-test verdict, worst first")
+            .WithDescription("Pass rate and failing tests cover the latest run of each suite and leave out quarantined tests (counted in quarantinedFailing). " +
+                "Keyset-paged: pass nextCursor back as cursor.");
         var group = api.MapGroup("/services/{slug}").WithTags("Quality").RequireAuthorization(Policies.Read);
 
         group.MapPost("/test-runs", PostTestRun)
@@ -120,6 +124,9 @@ public static class QualityApi
         }
         return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest, title: ex.Title, extensions: extensions);
     }
+
+    private static async Task<Ok<Page<DashboardRow>>> Dashboard(QualityService quality, int? limit, string? cursor, CancellationToken ct) =>
+        TypedResults.Ok(await quality.DashboardPageAsync(PageRequest.Parse(limit, cursor), ct));
 
     private static async Task<Ok<Page<TestRunSummary>>> ListTestRuns(QualityService quality, string slug, string? suite, int? limit, string? cursor, CancellationToken ct) =>
         TypedResults.Ok(await quality.ListRunsAsync(slug, PageRequest.Parse(limit, cursor), suite, ct));

@@ -18,6 +18,9 @@ public sealed class SqliteWriteGate
 {
     private readonly SemaphoreSlim gate = new(1, 1);
 
+    /// <summary>Pooled connections keep their pragmas: each physical connection is told once, not on every write.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> tuned = new();
+
     public async ValueTask<Releaser> EnterAsync(DatabaseFacade database, CancellationToken ct = default)
     {
         if (!database.IsSqlite())
@@ -28,7 +31,15 @@ public sealed class SqliteWriteGate
         try
         {
             await database.OpenConnectionAsync(ct);
-            await database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
+            var handle = (database.GetDbConnection() as Microsoft.Data.Sqlite.SqliteConnection)?.Handle;
+            if (handle is null || !tuned.TryGetValue(handle, out _))
+            {
+                await database.ExecuteSqlRawAsync("PRAGMA synchronous=NORMAL;", ct);
+                if (handle is not null)
+                {
+                    tuned.AddOrUpdate(handle, gate);
+                }
+            }
         }
         catch
         {

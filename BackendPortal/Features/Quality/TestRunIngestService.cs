@@ -67,6 +67,7 @@ public sealed class TestRunIngestService(
         QualityAccess.RequireIngester(actor);
         input = Validate(input);
         int serviceId;
+        long? claim = null;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             var key = Slug.Key(slug);
@@ -75,19 +76,17 @@ public sealed class TestRunIngestService(
             {
                 throw new NotFoundException($"Service '{slug}'");
             }
-        }
-
-        long? claim = null;
-        if (idempotencyKey is not null)
-        {
-            var fingerprint = Fingerprint(input, upload);
-            var scope = IdempotencyKeys.Scope(actor.UserId, $"POST /api/v1/services/{Slug.Key(slug)}/test-runs");
-            var claimed = await idempotency.ClaimAsync(scope, idempotencyKey, fingerprint, ct);
-            if (claimed.IsReplay)
+            if (idempotencyKey is not null)
             {
-                return new IngestResult(claimed.StatusCode, claimed.ResponseJson!, claimed.Location, true);
+                var fingerprint = Fingerprint(input, upload);
+                var scope = IdempotencyKeys.Scope(actor.UserId, $"POST /api/v1/services/{key}/test-runs");
+                var claimed = await idempotency.ClaimAsync(db, scope, idempotencyKey, fingerprint, ct);
+                if (claimed.IsReplay)
+                {
+                    return new IngestResult(claimed.StatusCode, claimed.ResponseJson!, claimed.Location, true);
+                }
+                claim = claimed.RecordId;
             }
-            claim = claimed.RecordId;
         }
 
         TestRunCreated created;
@@ -146,10 +145,7 @@ public sealed class TestRunIngestService(
         db.Add(run);
         await db.SaveChangesAsync(ct);
 
-        using var insert = ResultInsert(db, tx);
-        var p = insert.Parameters;
-        p[0].Value = run.Id;
-        p[1].Value = serviceId;
+        using var rows = new ResultRows(db, tx, run.Id, serviceId, run.Suite);
         var counts = new int[4];
         var formats = new SortedSet<string>(StringComparer.Ordinal);
         double duration = 0;
@@ -159,19 +155,12 @@ public sealed class TestRunIngestService(
             var parsed = TestReportParser.Parse(file.Open, c =>
             {
                 counts[(int)c.Outcome]++;
-                p[2].Value = TestIdentity.Key(run.Suite, c.ClassName, c.Name);
-                p[3].Value = c.ClassName;
-                p[4].Value = c.Name;
-                p[5].Value = (byte)c.Outcome;
-                p[6].Value = Math.Round(c.DurationMs, 3);
-                p[7].Value = c.FlakyInRun;
-                p[8].Value = (object?)c.Message ?? DBNull.Value;
-                p[9].Value = (object?)c.Details ?? DBNull.Value;
-                insert.ExecuteNonQuery();
+                rows.Add(c);
             }, maxDepth, upload.Files.Count > 1 ? file.Name ?? $"file {formats.Count + 1}" : file.Name);
             formats.Add(parsed.Format);
             duration += parsed.DurationMs;
         }
+        rows.Flush();
 
         run.Format = string.Join("+", formats);
         run.Passed = counts[(int)TestOutcome.Passed];
@@ -193,33 +182,102 @@ public sealed class TestRunIngestService(
         return (created, json, location);
     }
 
-    /// <summary>One reused parameterised INSERT: no change-tracker entries, no per-row object graph.</summary>
-    private static DbCommand ResultInsert(AppDbContext db, IDbContextTransaction tx)
+    /// <summary>
+    /// Inserts cases in multi-row INSERTs of up to <see cref="BatchSize"/> rows (one round trip per batch on SQL
+    /// Server, fewer statements on SQLite), reusing one prepared command for full batches. At most one batch of
+    /// parsed cases is held, so a 100,000-case file still never exists as 100,000 objects.
+    /// </summary>
+    private sealed class ResultRows(AppDbContext db, IDbContextTransaction tx, long runId, int serviceId, string suite) : IDisposable
     {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = tx.GetDbTransaction();
-        command.CommandText =
-            "INSERT INTO TestResults (RunId, ServiceId, TestKey, ClassName, Name, Outcome, DurationMs, FlakyInRun, Message, Details) " +
-            "VALUES (@run, @service, @key, @class, @name, @outcome, @duration, @flaky, @message, @details)";
-        Add(command, "@run", DbType.Int64);
-        Add(command, "@service", DbType.Int32);
-        Add(command, "@key", DbType.Int64);
-        Add(command, "@class", DbType.String);
-        Add(command, "@name", DbType.String);
-        Add(command, "@outcome", DbType.Byte);
-        Add(command, "@duration", DbType.Double);
-        Add(command, "@flaky", DbType.Boolean);
-        Add(command, "@message", DbType.String);
-        Add(command, "@details", DbType.String);
-        return command;
-    }
+        /// <summary>10 parameters a row: 100 rows stay well under SQL Server's 2,100-parameter limit.</summary>
+        public const int BatchSize = 100;
 
-    private static void Add(DbCommand command, string name, DbType type)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = type;
-        command.Parameters.Add(parameter);
+        private const int Columns = 8;
+        private readonly List<ParsedCase> pending = new(BatchSize);
+        private DbCommand? full;
+
+        public void Add(ParsedCase c)
+        {
+            pending.Add(c);
+            if (pending.Count == BatchSize)
+            {
+                Flush();
+            }
+        }
+
+        public void Flush()
+        {
+            if (pending.Count == 0)
+            {
+                return;
+            }
+            if (pending.Count == BatchSize)
+            {
+                full ??= Command(BatchSize);
+                Execute(full);
+            }
+            else
+            {
+                using var partial = Command(pending.Count);
+                Execute(partial);
+            }
+            pending.Clear();
+        }
+
+        private void Execute(DbCommand command)
+        {
+            var p = command.Parameters;
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var c = pending[i];
+                var o = 2 + i * Columns;
+                p[o].Value = TestIdentity.Key(suite, c.ClassName, c.Name);
+                p[o + 1].Value = c.ClassName;
+                p[o + 2].Value = c.Name;
+                p[o + 3].Value = (byte)c.Outcome;
+                p[o + 4].Value = Math.Round(c.DurationMs, 3);
+                p[o + 5].Value = c.FlakyInRun;
+                p[o + 6].Value = (object?)c.Message ?? DBNull.Value;
+                p[o + 7].Value = (object?)c.Details ?? DBNull.Value;
+            }
+            command.ExecuteNonQuery();
+        }
+
+        private DbCommand Command(int rows)
+        {
+            var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = tx.GetDbTransaction();
+            var sql = new System.Text.StringBuilder(
+                "INSERT INTO TestResults (RunId, ServiceId, TestKey, ClassName, Name, Outcome, DurationMs, FlakyInRun, Message, Details) VALUES ");
+            Add(command, "@run", DbType.Int64).Value = runId;
+            Add(command, "@service", DbType.Int32).Value = serviceId;
+            for (var i = 0; i < rows; i++)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"(@run, @service, @k{i}, @c{i}, @n{i}, @o{i}, @d{i}, @f{i}, @m{i}, @x{i})");
+                Add(command, $"@k{i}", DbType.Int64);
+                Add(command, $"@c{i}", DbType.String);
+                Add(command, $"@n{i}", DbType.String);
+                Add(command, $"@o{i}", DbType.Byte);
+                Add(command, $"@d{i}", DbType.Double);
+                Add(command, $"@f{i}", DbType.Boolean);
+                Add(command, $"@m{i}", DbType.String);
+                Add(command, $"@x{i}", DbType.String);
+            }
+            command.CommandText = sql.ToString();
+            return command;
+        }
+
+        private static DbParameter Add(DbCommand command, string name, DbType type)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }
+
+        public void Dispose() => full?.Dispose();
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

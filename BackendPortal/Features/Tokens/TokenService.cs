@@ -145,7 +145,7 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
         }
         var hash = TokenFormat.Hash(token);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.ApiTokens.Include(t => t.User).FirstOrDefaultAsync(t => t.Hash == hash, ct);
+        var row = await db.ApiTokens.AsNoTracking().Include(t => t.User).FirstOrDefaultAsync(t => t.Hash == hash, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         if (row is not null && row.RevokedAt is not null)
         {
@@ -165,14 +165,43 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
         {
             await db.ApiTokens.Where(t => t.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
         }
-        var principal = await principals.CreateAsync(row.User);
-        var identity = new ClaimsIdentity(principal.Claims, scheme, ClaimTypes.Name, ClaimTypes.Role);
+        var identity = new ClaimsIdentity(await UserClaimsAsync(hash, row.User, principals, now), scheme, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(Actor.TokenIdClaim, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         foreach (var scope in row.ScopeList)
         {
             identity.AddClaim(new Claim(Actor.ScopeClaim, scope));
         }
         return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>
+    /// The user's claims (roles, name) cost several queries to build, and a CI job sends many requests
+    /// a minute with one token. They are reused for a short while, but only while the user row is
+    /// unchanged: a role change or any other update through Identity renews its concurrency stamp,
+    /// and the token row itself (revoked, expired, disabled, locked out) is still read on every request.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedClaims> ClaimsCache = new(StringComparer.Ordinal);
+
+    private const int ClaimsCacheLimit = 10_000;
+
+    private static readonly TimeSpan ClaimsCacheLifetime = TimeSpan.FromMinutes(1);
+
+    private sealed record CachedClaims(string UserId, string? ConcurrencyStamp, string? SecurityStamp, Claim[] Claims, DateTime At);
+
+    private static async Task<IEnumerable<Claim>> UserClaimsAsync(string tokenHash, ApplicationUser user, IUserClaimsPrincipalFactory<ApplicationUser> principals, DateTime now)
+    {
+        if (ClaimsCache.TryGetValue(tokenHash, out var cached) && cached.UserId == user.Id && cached.ConcurrencyStamp == user.ConcurrencyStamp
+            && cached.SecurityStamp == user.SecurityStamp && now - cached.At < ClaimsCacheLifetime && cached.At <= now)
+        {
+            return cached.Claims;
+        }
+        var claims = (await principals.CreateAsync(user)).Claims.ToArray();
+        if (ClaimsCache.Count >= ClaimsCacheLimit)
+        {
+            ClaimsCache.Clear();
+        }
+        ClaimsCache[tokenHash] = new CachedClaims(user.Id, user.ConcurrencyStamp, user.SecurityStamp, claims, now);
+        return claims;
     }
 
     /// <summary>A revoked token still in use may be a leaked one. One entry a minute per token is enough to see it, and keeps a loop from flooding the log.</summary>
