@@ -20,34 +20,43 @@ public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFacto
             .Where(s => wanted is null || string.Equals(s.Category, wanted, StringComparison.OrdinalIgnoreCase))
             .OrderBy(s => s.Category, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        var members = await db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team.Id)
-            .Select(m => new { m.PersonId, m.Person.Slug, m.Person.Name, m.Role, m.Person.Level })
-            .ToListAsync(ct);
-        // From the team's members into each one's ratings (the ratings' primary key starts with the person).
-        var ratingQuery = db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team.Id).SelectMany(m => m.Person.Skills);
-        if (wanted is not null)
-        {
-            var ids = skills.Select(s => s.Id).ToList();
-            ratingQuery = ratingQuery.Where(r => ids.Contains(r.SkillId));
-        }
-        var ratings = await ratingQuery.Select(r => new { r.PersonId, r.SkillId, r.Proficiency }).ToListAsync(ct);
         var column = skills.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var filterIds = wanted is null ? null : skills.Select(s => s.Id).ToList();
+        // One query shaped for the view: the team's members with their ratings (the ratings' primary key starts with the person).
+        var members = await db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team.Id)
+            .Select(m => new
+            {
+                m.PersonId,
+                m.Person.Slug,
+                m.Person.Name,
+                m.Role,
+                m.Person.Level,
+                Ratings = m.Person.Skills
+                    .Where(r => filterIds == null || filterIds.Contains(r.SkillId))
+                    .Select(r => new { r.SkillId, r.Proficiency }).ToList(),
+            })
+            .ToListAsync(ct);
         var coverage = new int[skills.Count];
         var rated = new int[skills.Count];
         var cells = new Dictionary<int, Dictionary<string, int>>();
-        foreach (var r in ratings)
+        foreach (var m in members)
         {
-            if (!column.TryGetValue(r.SkillId, out var c))
+            foreach (var r in m.Ratings)
             {
-                continue;
+                if (!column.TryGetValue(r.SkillId, out var c))
+                {
+                    continue;
+                }
+                if (!cells.TryGetValue(m.PersonId, out var row))
+                {
+                    cells[m.PersonId] = row = new Dictionary<string, int>(skills.Count);
+                }
+                if (row.TryAdd(skills[c].Slug, r.Proficiency))
+                {
+                    coverage[c] += r.Proficiency >= Proficiency.Working ? 1 : 0;
+                    rated[c] += r.Proficiency > 0 ? 1 : 0;
+                }
             }
-            if (!cells.TryGetValue(r.PersonId, out var row))
-            {
-                cells[r.PersonId] = row = new Dictionary<string, int>(skills.Count);
-            }
-            row[skills[c].Slug] = r.Proficiency;
-            coverage[c] += r.Proficiency >= Proficiency.Working ? 1 : 0;
-            rated[c] += r.Proficiency > 0 ? 1 : 0;
         }
         var none = new Dictionary<string, int>();
         var people = members
