@@ -43,10 +43,12 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<LevelExpectation> LevelExpectations => Set<LevelExpectation>();
     public DbSet<Features.Search.SearchTerm> SearchTerms => Set<Features.Search.SearchTerm>();
     public DbSet<Features.Graph.CatalogStamp> CatalogStamps => Set<Features.Graph.CatalogStamp>();
+    public DbSet<PeopleStamp> PeopleStamps => Set<PeopleStamp>();
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         optionsBuilder.AddInterceptors(Features.Search.SearchIndexInterceptor.Instance);
+        optionsBuilder.AddInterceptors(PeopleStampInterceptor.Instance);
     }
     public DbSet<ApiSpecVersion> ApiVersions => Set<ApiSpecVersion>();
     public DbSet<ApiUsage> ApiUsages => Set<ApiUsage>();

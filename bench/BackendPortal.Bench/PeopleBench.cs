@@ -49,8 +49,10 @@ public sealed class PeopleBench(BenchHost host, BenchReport report)
             i => $"/api/v1/people?skill={PeopleReferenceData.Skills[i % PeopleReferenceData.Skills.Count].Slug}&minLevel=3&limit=50");
         await MeasureAsync(client, "GET /api/v1/services/{slug}/bus-factor (owner team of 200)", _ => "/api/v1/services/bench-matrix-ledger/bus-factor");
         await MeasureAsync(client, "GET /api/v1/people/{slug}/gap?level=senior", i => $"/api/v1/people/bench-person-{i % TeamSize}/gap?level=senior");
+        // The risk list is computed once per change of the people stamp: the first request after the seeding pays for it.
         var risks = await TimeOnceAsync(client, "/api/v1/people/bus-factor-risks");
-        report.Add("GET /api/v1/people/bus-factor-risks (every service of the organisation, computed per request)", FormattableString.Invariant($"{risks:F0} ms for {BenchHost.ServiceCount + 1:N0} services"));
+        report.Add("GET /api/v1/people/bus-factor-risks, first request after a write (computes every service of the organisation)", FormattableString.Invariant($"{risks:F0} ms for {BenchHost.ServiceCount + 1:N0} services"));
+        await MeasureAsync(client, "GET /api/v1/people/bus-factor-risks?limit=50 (cached between writes, 10,001 services)", _ => "/api/v1/people/bus-factor-risks?limit=50");
 
         await MeasureRenderAsync();
         Console.WriteLine($"People bench done in {sw.Elapsed.TotalSeconds:F1} s");
