@@ -109,6 +109,8 @@ public static class AccessTable
         ["/admin/users"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "user administration is for admins"),
         ["/admin/audit"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "the audit log is for admins"),
         ["/admin/skills"] = (new PageExpect("login", "denied", "denied", "denied", "denied", "200"), "the skill catalog and levels are managed by admins"),
+        ["/people/new"] = (PageExpect.SignedIn("200"), "opens for everyone signed in; only admins and team leads get the form, others the page's refusal"),
+        ["/people/{Slug}/edit"] = (PageExpect.SignedIn("200"), "the person edits their own profile in any role; leads and admins too; others get the page's refusal"),
     };
 
     public static PageExpect PageExpectFor(string pattern) =>

@@ -43,6 +43,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<LevelExpectation> LevelExpectations => Set<LevelExpectation>();
     public DbSet<Features.Search.SearchTerm> SearchTerms => Set<Features.Search.SearchTerm>();
     public DbSet<Features.Graph.CatalogStamp> CatalogStamps => Set<Features.Graph.CatalogStamp>();
+    public DbSet<PeopleStamp> PeopleStamps => Set<PeopleStamp>();
 
     /// <summary>Set by a large writer to collect search index changes and write them once (SearchIndexInterceptor.FlushDeferredAsync).</summary>
     public Features.Search.DeferredSearchIndex? DeferredSearchIndex { get; set; }
@@ -50,6 +51,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
     {
         optionsBuilder.AddInterceptors(Features.Search.SearchIndexInterceptor.Instance);
+        optionsBuilder.AddInterceptors(PeopleStampInterceptor.Instance);
     }
     public DbSet<ApiSpecVersion> ApiVersions => Set<ApiSpecVersion>();
     public DbSet<ApiUsage> ApiUsages => Set<ApiUsage>();

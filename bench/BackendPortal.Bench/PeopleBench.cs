@@ -49,8 +49,10 @@ public sealed class PeopleBench(BenchHost host, BenchReport report)
             i => $"/api/v1/people?skill={PeopleReferenceData.Skills[i % PeopleReferenceData.Skills.Count].Slug}&minLevel=3&limit=50");
         await MeasureAsync(client, "GET /api/v1/services/{slug}/bus-factor (owner team of 200)", _ => "/api/v1/services/bench-matrix-ledger/bus-factor");
         await MeasureAsync(client, "GET /api/v1/people/{slug}/gap?level=senior", i => $"/api/v1/people/bench-person-{i % TeamSize}/gap?level=senior");
+        // The risk list is computed once per change of the people stamp: the first request after the seeding pays for it.
         var risks = await TimeOnceAsync(client, "/api/v1/people/bus-factor-risks");
-        report.Add("GET /api/v1/people/bus-factor-risks (every service of the organisation, computed per request)", FormattableString.Invariant($"{risks:F0} ms for {BenchHost.ServiceCount + 1:N0} services"));
+        report.Add("GET /api/v1/people/bus-factor-risks, first request after a write (computes every service of the organisation)", FormattableString.Invariant($"{risks:F0} ms for {BenchHost.ServiceCount + 1:N0} services"));
+        await MeasureAsync(client, "GET /api/v1/people/bus-factor-risks?limit=50 (cached between writes, 10,001 services)", _ => "/api/v1/people/bus-factor-risks?limit=50");
 
         await MeasureRenderAsync();
         Console.WriteLine($"People bench done in {sw.Elapsed.TotalSeconds:F1} s");
@@ -141,7 +143,7 @@ public sealed class PeopleBench(BenchHost host, BenchReport report)
         return elapsed;
     }
 
-    /// <summary>From navigation start until all 200 heatmap rows are in the DOM of the interactive team page.</summary>
+    /// <summary>From navigation start until the first heatmap rows are in the DOM of the interactive team page, then scrolling to the last row.</summary>
     private async Task MeasureRenderAsync()
     {
         const string email = "bench-people-viewer@example.com";
@@ -171,6 +173,7 @@ public sealed class PeopleBench(BenchHost host, BenchReport report)
 
         var times = new List<double>();
         var interactive = new List<double>();
+        var scrolls = new List<double>();
         for (var i = 0; i < Renders; i++)
         {
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, StorageState = storage });
@@ -179,18 +182,28 @@ public sealed class PeopleBench(BenchHost host, BenchReport report)
             await page.GotoAsync($"/teams/{TeamSlug}");
             await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             interactive.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            await page.Locator($"[data-testid=skills-matrix] tbody tr:nth-child({TeamSize})").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            // The heatmap rows are virtualised: the first screen of rows is what "rendered" means; the table says how many people it holds.
+            await page.Locator("[data-testid=skills-matrix] tbody tr[data-person]").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            var cells = await page.Locator("[data-testid=skills-matrix] tbody td").CountAsync();
-            Check(cells == TeamSize * SkillCount, $"the heatmap shows {cells} cells, expected {TeamSize * SkillCount}");
+            var people = await page.Locator("[data-testid=skills-matrix] table").GetAttributeAsync("data-people");
+            Check(people == TeamSize.ToString(System.Globalization.CultureInfo.InvariantCulture), $"the heatmap holds {people} people, expected {TeamSize}");
+            var firstRowCells = await page.Locator("[data-testid=skills-matrix] tbody tr[data-person]").First.Locator("td").CountAsync();
+            Check(firstRowCells == SkillCount, $"a heatmap row shows {firstRowCells} cells, expected {SkillCount}");
+            var scrollStart = Stopwatch.GetTimestamp();
+            await page.Locator("[data-testid=skills-matrix]").EvaluateAsync("e => e.scrollTop = e.scrollHeight");
+            await page.Locator($"[data-testid=skills-matrix] tbody tr[aria-rowindex='{TeamSize + 1}']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            scrolls.Add(Stopwatch.GetElapsedTime(scrollStart).TotalMilliseconds);
         }
         var first = times[0];
         var rest = LatencyStats.From("render", times.Skip(1).ToList(), 0);
-        report.Add($"Team page with the {TeamSize} × {SkillCount} heatmap in Chromium (navigation until all rows are in the DOM, circuit interactive)",
+        report.Add($"Team page with the {TeamSize} × {SkillCount} heatmap in Chromium (navigation until the first screen of virtualised rows is in the DOM, circuit interactive)",
             FormattableString.Invariant($"**first {first:F0} ms**, then p50 {rest.P50:F0} ms / max {rest.Max:F0} ms over {Renders - 1} fresh contexts (target < {RenderTargetMs:F0} ms: {(Math.Max(first, rest.Max) < RenderTargetMs ? "met" : "**missed**")})"));
         var live = LatencyStats.From("interactive", interactive, 0);
         report.Add("Same page until the circuit is interactive (members list and the rest of the page, before the heatmap arrives)",
             FormattableString.Invariant($"first {interactive[0]:F0} ms, p50 {live.P50:F0} ms"));
+        var scrolled = LatencyStats.From("scroll", scrolls, 0);
+        report.Add("Heatmap scrolled to the bottom until the last person's row is in the DOM",
+            FormattableString.Invariant($"p50 {scrolled.P50:F0} ms, max {scrolled.Max:F0} ms"));
         Console.WriteLine(FormattableString.Invariant($"  render: first {first:F0} ms, p50 {rest.P50:F0} ms, max {rest.Max:F0} ms"));
     }
 

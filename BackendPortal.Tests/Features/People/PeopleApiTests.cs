@@ -235,7 +235,7 @@ public sealed class PeopleApiTests(PortalFactory factory) : IClassFixture<Portal
         Assert.Equal(JsonValueKind.Null, next.GetProperty("nextCursor").ValueKind);
 
         var seniors = await JsonAsync(await client.GetAsync($"/api/v1/people?team={team.Slug}&level=senior"), HttpStatusCode.OK);
-        Assert.Equal([a.Slug, c.Slug], seniors.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("slug").GetString()).Order());
+        Assert.Equal(new[] { a.Slug, c.Slug }.Order(StringComparer.Ordinal), seniors.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("slug").GetString()).Order(StringComparer.Ordinal));
         var knows = await JsonAsync(await client.GetAsync($"/api/v1/people?team={team.Slug}&skill=python"), HttpStatusCode.OK);
         Assert.Equal(a.Slug, knows.GetProperty("items").EnumerateArray().Single().GetProperty("slug").GetString());
         var learning = await JsonAsync(await client.GetAsync($"/api/v1/people?team={team.Slug}&skill=python&minLevel=1"), HttpStatusCode.OK);

@@ -36,7 +36,7 @@ public class SkillsMatrixTests : PortalTestContext
 
         var cut = Render<SkillsMatrixGrid>(p => p.Add(x => x.Matrix, matrix));
 
-        var rows = cut.FindAll("tbody tr");
+        var rows = cut.FindAll("tbody tr[data-person]");
         Assert.Equal(2, rows.Count);
         Assert.Contains("Ada", rows[0].TextContent);
         Assert.NotNull(rows[0].QuerySelector(".lead"));
@@ -51,6 +51,28 @@ public class SkillsMatrixTests : PortalTestContext
     }
 
     [Fact]
+    public void A_large_matrix_keeps_the_table_semantics_of_its_virtualised_rows()
+    {
+        var skills = Enumerable.Range(0, 60).Select(i => new MatrixSkill($"s{i}", $"Skill {i}", "Languages", 0, 0)).ToList();
+        var people = Enumerable.Range(0, 200)
+            .Select(i => new MatrixPerson($"p{i}", $"Person {i:D3}", i == 0 ? "lead" : "member", null, skills.ToDictionary(s => s.Slug, _ => i % 5)))
+            .ToList();
+        var matrix = new SkillsMatrix("big", "Big", null, ["Languages"], skills, people);
+
+        var cut = Render<SkillsMatrixGrid>(p => p.Add(x => x.Matrix, matrix));
+
+        var table = cut.Find("[data-testid=skills-matrix] table");
+        Assert.Equal("200", table.GetAttribute("data-people"));
+        Assert.Equal("202", table.GetAttribute("aria-rowcount"));
+        Assert.Equal("0", cut.Find("[data-testid=skills-matrix]").GetAttribute("tabindex"));
+        var rows = cut.FindAll("tbody tr[data-person]");
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Equal(60, r.QuerySelectorAll("td").Length));
+        Assert.Equal("2", rows[0].GetAttribute("aria-rowindex"));
+        Assert.Equal("lvl-3", cut.Find("tr[data-person=p3] td").ClassName);
+    }
+
+    [Fact]
     public async Task The_team_section_shows_the_matrix_and_services_at_bus_factor_risk()
     {
         await CreateTeamAsync("payments", "Payments");
@@ -62,7 +84,7 @@ public class SkillsMatrixTests : PortalTestContext
 
         var cut = Render<TeamSkillsSection>(p => p.Add(x => x.TeamSlug, "payments"));
 
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=skills-matrix] tbody tr").Count));
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=skills-matrix] tbody tr[data-person]").Count));
         Assert.Equal("2", cut.Find("tfoot td[data-skill=java]").TextContent.Trim());
         Assert.Equal("0", cut.Find("tfoot td[data-skill=sql]").TextContent.Trim());
         var risk = cut.Find("[data-testid=team-bus-factor]");

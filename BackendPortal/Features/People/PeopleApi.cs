@@ -15,7 +15,7 @@ public static class PeopleApi
             .WithDescription("Keyset-paged; filter by text (name, slug, e-mail, title), team slug, level, and skill with minLevel (0–4, default 2: people who know the skill at least that well).");
         people.MapGet("/export.csv", ExportCsv).WithSummary("Export people matching the filter as CSV");
         people.MapGet("/bus-factor-risks", Risks).WithSummary("Services with a bus factor under 2")
-            .WithDescription("Worst first. Optional team (slug) narrows to that team's services.");
+            .WithDescription("Keyset-paged, worst first then by slug. Optional team (slug) narrows to that team's services. Computed once per change to ratings, memberships, people, teams, skills, services or databases, not per request.");
         people.MapGet("/{slug}", Get).WithSummary("Get a person").WithDescription("The ETag header is the version to send back in If-Match.");
         people.MapPost("/", Create).RequireAuthorization(Policies.WriteCatalog).WithSummary("Create a person")
             .WithDescription("Admins in any team; a team lead in the teams they lead. Body: slug, name, teams (slugs), level, and optional title and email.");
@@ -60,8 +60,8 @@ public static class PeopleApi
     private static PushStreamHttpResult ExportCsv(PeopleService service, string? q, string? team, string? level, string? skill, int? minLevel) =>
         ApiConventions.Csv("people.csv", (w, ct) => service.WriteCsvAsync(new PeopleFilter(q, team, level, skill, minLevel), w, ct));
 
-    private static async Task<Ok<IReadOnlyList<BusFactorRisk>>> Risks(SkillInsightsService insights, string? team, CancellationToken ct) =>
-        TypedResults.Ok(await insights.RisksAsync(team, ct));
+    private static async Task<Ok<Page<BusFactorRisk>>> Risks(SkillInsightsService insights, string? team, int? limit, string? cursor, CancellationToken ct) =>
+        TypedResults.Ok(await insights.RisksPageAsync(team, PageRequest.Parse(limit, cursor), ct));
 
     private static async Task<Ok<PersonDetails>> Get(PeopleService service, string slug, HttpResponse response, CancellationToken ct)
     {

@@ -9,6 +9,7 @@ public sealed record PersonDetails(
     string? Level,
     IReadOnlyList<PersonTeam> Teams,
     bool HasAccount,
+    string? Account,
     DateTime CreatedAt,
     string CreatedBy,
     DateTime UpdatedAt,
@@ -31,6 +32,12 @@ public sealed class PersonInput
     public string? Level { get; set; }
     public List<string>? Teams { get; set; }
 
+    /// <summary>
+    /// E-mail of the sign-in account to link (admins only): absent leaves the link as it is, an empty string
+    /// removes it. Shown back as <c>account</c>.
+    /// </summary>
+    public string? Account { get; set; }
+
     public static PersonInput From(PersonDetails p) => new()
     {
         Slug = p.Slug,
@@ -39,6 +46,7 @@ public sealed class PersonInput
         Email = p.Email,
         Level = p.Level,
         Teams = [.. p.Teams.Select(t => t.Team)],
+        Account = p.Account,
     };
 }
 

@@ -7,6 +7,7 @@ public static class PeopleRegistration
         services.AddScoped<PeopleService>();
         services.AddScoped<SkillCatalogService>();
         services.AddScoped<SkillInsightsService>();
+        services.AddSingleton<BusFactorRiskCache>();
         return services;
     }
 

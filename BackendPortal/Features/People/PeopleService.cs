@@ -59,6 +59,21 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return await db.People.AsNoTracking().Where(p => p.UserId == userId).Select(p => p.Slug).FirstOrDefaultAsync(ct);
     }
 
+    /// <summary>Teams the caller may put people into: every team for admins, the teams they lead for leads (empty otherwise).</summary>
+    public async Task<IReadOnlyList<PersonTeam>> AssignableTeamsAsync(Actor actor, CancellationToken ct = default)
+    {
+        if (!actor.HasScope(TokenScopes.Write) || (!actor.IsAdmin && !actor.CanWriteCatalog))
+        {
+            return [];
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var teams = actor.IsAdmin
+            ? db.Teams.AsNoTracking()
+            : db.Teams.AsNoTracking().Where(t => t.Members.Any(m => m.Role == TeamRole.Lead && m.Person.UserId == actor.UserId));
+        var rows = await teams.Select(t => new { t.Slug, t.Name }).ToListAsync(ct);
+        return [.. rows.OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).Select(t => new PersonTeam(t.Slug, t.Name, "member"))];
+    }
+
     public async Task<PersonPermissions> PermissionsAsync(Actor actor, string slug, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -90,6 +105,7 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, Tim
         {
             person.Memberships.Add(new TeamMember { TeamId = teamId, Role = TeamRole.Member });
         }
+        await LinkAccountAsync(db, actor, person, input.Account, ct);
         person.Stamp(actor.Name, clock.GetUtcNow().UtcDateTime);
         db.People.Add(person);
         audit.AddDataChange(db, actor, AuditActions.EntityCreated, "person", person.Slug, $"Created person '{person.Slug}'", null, input);
@@ -128,6 +144,7 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, Tim
                 throw new ForbiddenException("You can only add people to, or remove them from, teams you lead.");
             }
         }
+        await LinkAccountAsync(db, actor, person, input.Account, ct);
         person.Memberships.RemoveAll(m => !teamIds.Contains(m.TeamId));
         foreach (var teamId in teamIds.Where(t => !current.Contains(t)))
         {
@@ -486,6 +503,7 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, Tim
             p.Level,
             Teams = p.Memberships.Select(m => new { m.Team.Slug, m.Team.Name, m.Role }).ToList(),
             HasAccount = p.UserId != null,
+            Account = p.User != null ? p.User.Email : null,
             p.CreatedAt,
             p.CreatedBy,
             p.UpdatedAt,
@@ -495,7 +513,7 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, Tim
         return [.. rows.OrderBy(r => r.SlugKey, StringComparer.Ordinal).Select(r => new PersonDetails(
             r.Slug, r.Name, r.Title, r.Email, CareerLevels.ToApi(r.Level),
             [.. r.Teams.OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase).Select(t => new PersonTeam(t.Slug, t.Name, t.Role == TeamRole.Lead ? "lead" : "member"))],
-            r.HasAccount, r.CreatedAt, r.CreatedBy, r.UpdatedAt, r.UpdatedBy, r.Version))];
+            r.HasAccount, r.Account, r.CreatedAt, r.CreatedBy, r.UpdatedAt, r.UpdatedBy, r.Version))];
     }
 
     /// <summary>Validates and copies the profile fields; returns the ids of the teams named.</summary>
@@ -537,6 +555,45 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, Tim
         person.Email = email;
         person.Level = level;
         return [.. teams.Select(t => t.Id)];
+    }
+
+    /// <summary>
+    /// Links (or with "" unlinks) the sign-in account with this e-mail. Only admins change links: the link decides whose
+    /// ratings a caller may change. Null leaves the link alone, so clients that do not know the field keep it.
+    /// </summary>
+    private static async Task LinkAccountAsync(AppDbContext db, Actor actor, Person person, string? account, CancellationToken ct)
+    {
+        if (account is null)
+        {
+            return;
+        }
+        var email = account.Trim();
+        var current = person.UserId is null ? null : await db.Users.Where(u => u.Id == person.UserId).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        if (string.Equals(email, current ?? "", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        if (!actor.IsAdmin)
+        {
+            throw new ForbiddenException("Only admins link people to sign-in accounts.");
+        }
+        if (email.Length == 0)
+        {
+            person.UserId = null;
+            return;
+        }
+        var normalized = email.ToUpperInvariant();
+        var user = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => new { u.Id, u.Email }).FirstOrDefaultAsync(ct)
+            ?? throw new ValidationFailedException(new Dictionary<string, string[]> { ["account"] = [$"There is no sign-in account '{email}'."] });
+        var holder = await db.People.Where(p => p.UserId == user.Id && p.Id != person.Id).Select(p => p.Slug).FirstOrDefaultAsync(ct);
+        if (holder is not null)
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]>
+            {
+                ["account"] = [$"The account '{user.Email}' is already linked to '{holder}'; unlink it there first."],
+            });
+        }
+        person.UserId = user.Id;
     }
 
     private static string Duplicate(string slug) =>

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackendPortal.Features.People;
 
 /// <summary>Read-only views over ratings: a team's skills matrix, "who knows X", and bus factors.</summary>
-public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFactory)
+public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFactory, BusFactorRiskCache riskCache)
 {
     public async Task<SkillsMatrix> MatrixAsync(string teamSlug, string? category = null, CancellationToken ct = default)
     {
@@ -20,34 +20,43 @@ public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFacto
             .Where(s => wanted is null || string.Equals(s.Category, wanted, StringComparison.OrdinalIgnoreCase))
             .OrderBy(s => s.Category, StringComparer.OrdinalIgnoreCase).ThenBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        var members = await db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team.Id)
-            .Select(m => new { m.PersonId, m.Person.Slug, m.Person.Name, m.Role, m.Person.Level })
-            .ToListAsync(ct);
-        // From the team's members into each one's ratings (the ratings' primary key starts with the person).
-        var ratingQuery = db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team.Id).SelectMany(m => m.Person.Skills);
-        if (wanted is not null)
-        {
-            var ids = skills.Select(s => s.Id).ToList();
-            ratingQuery = ratingQuery.Where(r => ids.Contains(r.SkillId));
-        }
-        var ratings = await ratingQuery.Select(r => new { r.PersonId, r.SkillId, r.Proficiency }).ToListAsync(ct);
         var column = skills.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var filterIds = wanted is null ? null : skills.Select(s => s.Id).ToList();
+        // One query shaped for the view: the team's members with their ratings (the ratings' primary key starts with the person).
+        var members = await db.TeamMembers.AsNoTracking().Where(m => m.TeamId == team.Id)
+            .Select(m => new
+            {
+                m.PersonId,
+                m.Person.Slug,
+                m.Person.Name,
+                m.Role,
+                m.Person.Level,
+                Ratings = m.Person.Skills
+                    .Where(r => filterIds == null || filterIds.Contains(r.SkillId))
+                    .Select(r => new { r.SkillId, r.Proficiency }).ToList(),
+            })
+            .ToListAsync(ct);
         var coverage = new int[skills.Count];
         var rated = new int[skills.Count];
         var cells = new Dictionary<int, Dictionary<string, int>>();
-        foreach (var r in ratings)
+        foreach (var m in members)
         {
-            if (!column.TryGetValue(r.SkillId, out var c))
+            foreach (var r in m.Ratings)
             {
-                continue;
+                if (!column.TryGetValue(r.SkillId, out var c))
+                {
+                    continue;
+                }
+                if (!cells.TryGetValue(m.PersonId, out var row))
+                {
+                    cells[m.PersonId] = row = new Dictionary<string, int>(skills.Count);
+                }
+                if (row.TryAdd(skills[c].Slug, r.Proficiency))
+                {
+                    coverage[c] += r.Proficiency >= Proficiency.Working ? 1 : 0;
+                    rated[c] += r.Proficiency > 0 ? 1 : 0;
+                }
             }
-            if (!cells.TryGetValue(r.PersonId, out var row))
-            {
-                cells[r.PersonId] = row = new Dictionary<string, int>(skills.Count);
-            }
-            row[skills[c].Slug] = r.Proficiency;
-            coverage[c] += r.Proficiency >= Proficiency.Working ? 1 : 0;
-            rated[c] += r.Proficiency > 0 ? 1 : 0;
         }
         var none = new Dictionary<string, int>();
         var people = members
@@ -109,30 +118,65 @@ public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFacto
     /// <summary>Services whose bus factor is under 2, worst first; only the given team's when <paramref name="teamSlug"/> is set.</summary>
     public async Task<IReadOnlyList<BusFactorRisk>> RisksAsync(string? teamSlug = null, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Services.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(teamSlug))
+        var all = await riskCache.GetAsync(ct);
+        if (string.IsNullOrWhiteSpace(teamSlug))
         {
-            var teamKey = Slug.Key(teamSlug.Trim());
-            if (!await db.Teams.AnyAsync(t => t.SlugKey == teamKey, ct))
-            {
-                throw new NotFoundException($"Team '{teamSlug}'");
-            }
-            query = query.Where(s => s.OwnerTeam.SlugKey == teamKey);
+            return all;
         }
-        var services = await query
+        var teamKey = Slug.Key(teamSlug.Trim());
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var owner = await db.Teams.AsNoTracking().Where(t => t.SlugKey == teamKey).Select(t => t.Slug).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"Team '{teamSlug}'");
+        return [.. all.Where(r => string.Equals(r.Owner, owner, StringComparison.Ordinal))];
+    }
+
+    /// <summary>One keyset page of <see cref="RisksAsync"/>: the cursor is the last row's bus factor and service slug key.</summary>
+    public async Task<Page<BusFactorRisk>> RisksPageAsync(string? teamSlug, PageRequest page, CancellationToken ct = default)
+    {
+        var risks = await RisksAsync(teamSlug, ct);
+        IEnumerable<BusFactorRisk> rest = risks;
+        if (page.After is { } after)
+        {
+            var colon = after.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || !int.TryParse(after.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var lastFactor))
+            {
+                throw new ValidationFailedException(new Dictionary<string, string[]>
+                {
+                    ["cursor"] = ["cursor is not one this server issued; use the nextCursor of a previous page."],
+                });
+            }
+            var lastKey = after[(colon + 1)..];
+            rest = risks.Where(r => r.BusFactor > lastFactor
+                || (r.BusFactor == lastFactor && string.CompareOrdinal(Slug.Key(r.Service), lastKey) > 0));
+        }
+        var items = rest.Take(page.Limit + 1).ToList();
+        string? next = null;
+        if (items.Count > page.Limit)
+        {
+            items.RemoveAt(items.Count - 1);
+            var last = items[^1];
+            next = PageRequest.EncodeCursor(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{last.BusFactor}:{Slug.Key(last.Service)}"));
+        }
+        return new Page<BusFactorRisk>(items, next, risks.Count);
+    }
+
+    /// <summary>Every service's bus factor, in one pass over the organisation; what <see cref="BusFactorRiskCache"/> holds.</summary>
+    internal static async Task<IReadOnlyList<BusFactorRisk>> ComputeRisksAsync(IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var services = await db.Services.AsNoTracking()
             .Select(s => new ServiceRow(s.Id, s.Slug, s.Name, s.OwnerTeamId, s.OwnerTeam.Slug, s.OwnerTeam.Name, s.Languages))
             .ToListAsync(ct);
-        var results = await ComputeAsync(db, services, ct);
+        var results = await ComputeAsync(db, services, ct, everything: true);
         var names = services.ToDictionary(s => s.Slug, s => (s.Name, s.OwnerName));
         return [.. results.Where(r => r.AtRisk)
-            .OrderBy(r => r.BusFactor).ThenBy(r => r.Service, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(r => r.BusFactor).ThenBy(r => Slug.Key(r.Service), StringComparer.Ordinal)
             .Select(r => new BusFactorRisk(r.Service, names[r.Service].Name, r.Owner, names[r.Service].OwnerName, r.BusFactor, r.Uncovered))];
     }
 
     private sealed record ServiceRow(int Id, string Slug, string Name, int OwnerTeamId, string Owner, string OwnerName, List<string> Languages);
 
-    private static async Task<List<BusFactorResult>> ComputeAsync(AppDbContext db, List<ServiceRow> services, CancellationToken ct)
+    private static async Task<List<BusFactorResult>> ComputeAsync(AppDbContext db, List<ServiceRow> services, CancellationToken ct, bool everything = false)
     {
         if (services.Count == 0)
         {
@@ -141,12 +185,15 @@ public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFacto
         var serviceIds = services.Select(s => s.Id).ToList();
         var teamIds = services.Select(s => s.OwnerTeamId).Distinct().ToList();
         var skills = await db.Skills.AsNoTracking().Select(s => new BusFactorRules.CatalogSkill(s.Id, s.Slug, s.Name)).ToListAsync(ct);
-        var engines = (await db.ServiceDatabases.AsNoTracking().Where(d => serviceIds.Contains(d.ServiceId))
+        // For the whole organisation, read whole tables rather than send thousands of ids.
+        var links = everything ? db.ServiceDatabases.AsNoTracking() : db.ServiceDatabases.AsNoTracking().Where(d => serviceIds.Contains(d.ServiceId));
+        var memberships = everything ? db.TeamMembers.AsNoTracking() : db.TeamMembers.AsNoTracking().Where(m => teamIds.Contains(m.TeamId));
+        var engines = (await links
                 .Select(d => new { d.ServiceId, d.Database.Engine }).ToListAsync(ct))
             .ToLookup(d => d.ServiceId, d => d.Engine);
-        var members = await db.TeamMembers.AsNoTracking().Where(m => teamIds.Contains(m.TeamId))
+        var members = await memberships
             .Select(m => new { m.TeamId, m.PersonId, m.Person.Slug, m.Person.Name }).ToListAsync(ct);
-        var known = (await db.TeamMembers.AsNoTracking().Where(m => teamIds.Contains(m.TeamId))
+        var known = (await memberships
                 .SelectMany(m => m.Person.Skills).Where(r => r.Proficiency >= Proficiency.Working)
                 .Select(r => new { r.PersonId, r.SkillId, r.Proficiency }).Distinct().ToListAsync(ct))
             .GroupBy(r => r.PersonId)
@@ -157,9 +204,16 @@ public sealed class SkillInsightsService(IDbContextFactory<AppDbContext> dbFacto
             g => (IReadOnlyList<BusFactorRules.Member>)[.. g.OrderBy(m => m.Name, StringComparer.CurrentCultureIgnoreCase)
                 .Select(m => new BusFactorRules.Member(m.PersonId, m.Slug, m.Name, known.GetValueOrDefault(m.PersonId) ?? empty))]);
         var results = new List<BusFactorResult>(services.Count);
+        // Services share stacks: resolve each distinct set of languages and engines to skills once.
+        var requirementsByShape = new Dictionary<string, List<BusFactorRules.Requirement>>(StringComparer.Ordinal);
         foreach (var s in services)
         {
-            var requirements = BusFactorRules.Requirements(s.Languages, engines[s.Id], skills);
+            var serviceEngines = engines[s.Id].ToList();
+            var shape = string.Join('\u001f', s.Languages) + '\u001e' + string.Join(',', serviceEngines);
+            if (!requirementsByShape.TryGetValue(shape, out var requirements))
+            {
+                requirementsByShape[shape] = requirements = BusFactorRules.Requirements(s.Languages, serviceEngines, skills);
+            }
             var outcome = BusFactorRules.Compute(requirements, teamMembers.GetValueOrDefault(s.OwnerTeamId) ?? []);
             results.Add(new BusFactorResult(
                 s.Slug, s.Owner, outcome.BusFactor,

@@ -1048,6 +1048,26 @@ namespace BackendPortal.Data.Migrations.Sqlite
                     b.ToTable("LevelExpectations", (string)null);
                 });
 
+            modelBuilder.Entity("BackendPortal.Features.People.PeopleStamp", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("PeopleStamps", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = new Guid("00000000-0000-0000-0000-000000000000")
+                        });
+                });
+
             modelBuilder.Entity("BackendPortal.Features.People.Person", b =>
                 {
                     b.Property<int>("Id")
