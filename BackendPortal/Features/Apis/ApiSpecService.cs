@@ -252,6 +252,29 @@ public sealed class ApiSpecService(
         return [.. rows.Select(r => new ApiUsageDetails(r.Slug, r.Operations))];
     }
 
+    /// <summary>The APIs a service consumes or declared usage of, each with its latest version and the operations declared.</summary>
+    public async Task<IReadOnlyList<ServiceApiUsageRow>> UsageRowsAsync(string serviceSlug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = Slug.Key(serviceSlug);
+        var serviceId = await db.Services.Where(s => s.SlugKey == key).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"Service '{serviceSlug}'");
+        var consumed = db.ServiceApis.Where(l => l.ServiceId == serviceId && l.Role == ApiRole.Consumes).Select(l => l.ApiId);
+        var declared = db.ApiUsages.Where(u => u.ServiceId == serviceId).Select(u => u.ApiId);
+        var apis = await db.Apis.AsNoTracking().Where(a => consumed.Contains(a.Id) || declared.Contains(a.Id))
+            .Select(a => new
+            {
+                a.Id,
+                a.Slug,
+                a.Name,
+                Latest = db.ApiVersions.Where(v => v.ApiId == a.Id).OrderByDescending(v => v.Sequence).Select(v => v.Label).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var usage = await db.ApiUsages.AsNoTracking().Where(u => u.ServiceId == serviceId).ToDictionaryAsync(u => u.ApiId, u => u.Operations, ct);
+        return [.. apis.OrderBy(a => a.Slug, StringComparer.OrdinalIgnoreCase)
+            .Select(a => new ServiceApiUsageRow(a.Slug, a.Name, a.Latest, usage.GetValueOrDefault(a.Id) ?? []))];
+    }
+
     /// <summary>Replaces what a service declares it uses. Declaring usage of an API makes the service a consumer of it.</summary>
     public async Task<IReadOnlyList<ApiUsageDetails>> SetUsageAsync(Actor actor, string serviceSlug, IReadOnlyList<ApiUsageInput>? input, CancellationToken ct = default)
     {
