@@ -1,9 +1,5 @@
 using BackendPortal.E2E.Fixtures;
 using BackendPortal.E2E.Pages;
-using ApiCatalogService = BackendPortal.Features.Apis.ApiCatalogService;
-using ApiInput = BackendPortal.Features.Apis.ApiInput;
-using ServiceCatalogService = BackendPortal.Features.Services.ServiceCatalogService;
-using ServiceInput = BackendPortal.Features.Services.ServiceInput;
 using BackendPortal.Security;
 using Microsoft.Extensions.DependencyInjection;
 using static Microsoft.Playwright.Assertions;
@@ -54,7 +50,7 @@ paths:
         var consumerSlug = Unique.Slug("web");
         await portal.WithServiceAsync(async services =>
         {
-            await services.GetRequiredService<ApiCatalogService>().CreateAsync(Actor.System, new ApiInput
+            await services.GetRequiredService<Features.Apis.ApiCatalogService>().CreateAsync(Actor.System, new Features.Apis.ApiInput
             {
                 Slug = apiSlug,
                 Name = "Orders API",
@@ -62,7 +58,7 @@ paths:
                 Lifecycle = "production",
                 Owner = owner.Owner,
             });
-            return await services.GetRequiredService<ServiceCatalogService>().CreateAsync(Actor.System, new ServiceInput
+            return await services.GetRequiredService<Features.Services.ServiceCatalogService>().CreateAsync(Actor.System, new Features.Services.ServiceInput
             {
                 Slug = consumerSlug,
                 Name = "Web shop",
