@@ -69,6 +69,7 @@ public abstract partial class PortalTestContext : BunitContext, IAsyncLifetime
         Features.Graph.GraphRegistration.AddGraph(Services);
         Services.AddScoped<Features.Search.SearchService>();
         Features.Quality.QualityRegistration.AddQuality(Services);
+        Features.Apis.ApisRegistration.AddApis(Services, new ConfigurationBuilder().Build());
         Services.AddOperations(new ConfigurationBuilder().Build());
         Auth = AddAuthorization();
         // Last: it builds the renderer, after which no service can be added.

@@ -322,6 +322,8 @@ public static class AccessTable
             var api = await Features.Apis.ApiTestData.CreateApiAsync(data.Factory, data.TeamSlug);
             return new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/apis/{api.Slug}");
         }),
+        new("DELETE", "/api/v1/apis/{slug}/versions/{version}", Expect.OwnedWrite(204), async (data, _) =>
+            new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/apis/{await Features.Apis.ApiTestData.SeedApiAsync(data.Factory, data.TeamSlug)}/versions/1.0.0")),
         new("POST", "/api/v1/apis/{slug}/versions", Expect.OwnedWrite(201), (data, _) => Task.FromResult(
             new HttpRequestMessage(HttpMethod.Post, $"/api/v1/apis/{data.ApiSlug}/versions?version={PortalFactory.Unique("v")}")
             {

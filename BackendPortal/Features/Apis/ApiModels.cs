@@ -98,3 +98,6 @@ public sealed record ApiUsageInput(string? Api, List<string>? Operations);
 public sealed record ApiUsageDetails(string Api, IReadOnlyList<string> Operations);
 
 public sealed record ApiConsumer(string Service, string Name, string Owner, IReadOnlyList<string> Operations);
+
+/// <summary>One API on a service's usage panel: <see cref="LatestVersion"/> is null when no spec was uploaded yet.</summary>
+public sealed record ServiceApiUsageRow(string Api, string Name, string? LatestVersion, IReadOnlyList<string> Operations);

@@ -108,6 +108,43 @@ public sealed class ApiSpecService(
         return result;
     }
 
+    /// <summary>
+    /// Deletes one spec version. The version after it is compared again with the one before it, so its stored
+    /// changes (and breaking count) stay "against the previous version".
+    /// </summary>
+    public async Task DeleteVersionAsync(Actor actor, string slug, string version, CancellationToken ct = default)
+    {
+        CatalogAccess.RequireCatalogWriter(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        if (!await CatalogAccess.CanEditForTeamAsync(db, actor, api.OwnerTeamId, ct))
+        {
+            throw new ForbiddenException($"Only members of the owner team (or admins) can delete versions of '{api.Slug}'.");
+        }
+        var row = await db.ApiVersions.Where(v => v.ApiId == api.Id && v.Label == version)
+            .Select(v => new { v.Id, v.Label, v.Sequence, v.OperationCount, v.Score }).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"Version '{version}' of API '{slug}'");
+        var next = await db.ApiVersions.Where(v => v.ApiId == api.Id && v.Sequence > row.Sequence).OrderBy(v => v.Sequence).FirstOrDefaultAsync(ct);
+        if (next is not null)
+        {
+            var before = await db.ApiVersions.AsNoTracking().Where(v => v.ApiId == api.Id && v.Sequence < row.Sequence)
+                .OrderByDescending(v => v.Sequence).Select(v => v.Index).FirstOrDefaultAsync(ct);
+            IReadOnlyList<SpecChange> changes = before is null ? [] :
+                await WithConsumersAsync(db, api.Id, SpecDiff.Compare(Unpack<SpecIndex>(before), Unpack<SpecIndex>(next.Index)), ct);
+            next.Changes = Pack(changes);
+            next.BreakingCount = changes.Count(c => c.Level == ChangeLevels.Breaking);
+            next.WarningCount = changes.Count(c => c.Level == ChangeLevels.Warning);
+        }
+        // The document bytes are not loaded just to delete the row; one transaction keeps delete, re-diff and audit together.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.ApiVersions.Where(v => v.Id == row.Id).ExecuteDeleteAsync(ct);
+        audit.Add(db, AuditActions.EntityDeleted, actor.UserId, actor.Name,
+            $"Deleted version '{row.Label}' of API '{api.Slug}' ({row.OperationCount} operations, score {row.Score})",
+            "api-version", $"{api.Slug}@{row.Label}");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
     public async Task<IReadOnlyList<ApiVersionSummary>> VersionsAsync(string slug, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -250,6 +287,29 @@ public sealed class ApiSpecService(
         var rows = await db.ApiUsages.AsNoTracking().Where(u => u.ServiceId == serviceId)
             .Select(u => new { u.Api.Slug, u.Operations }).OrderBy(u => u.Slug).ToListAsync(ct);
         return [.. rows.Select(r => new ApiUsageDetails(r.Slug, r.Operations))];
+    }
+
+    /// <summary>The APIs a service consumes or declared usage of, each with its latest version and the operations declared.</summary>
+    public async Task<IReadOnlyList<ServiceApiUsageRow>> UsageRowsAsync(string serviceSlug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = Slug.Key(serviceSlug);
+        var serviceId = await db.Services.Where(s => s.SlugKey == key).Select(s => (int?)s.Id).FirstOrDefaultAsync(ct)
+            ?? throw new NotFoundException($"Service '{serviceSlug}'");
+        var consumed = db.ServiceApis.Where(l => l.ServiceId == serviceId && l.Role == ApiRole.Consumes).Select(l => l.ApiId);
+        var declared = db.ApiUsages.Where(u => u.ServiceId == serviceId).Select(u => u.ApiId);
+        var apis = await db.Apis.AsNoTracking().Where(a => consumed.Contains(a.Id) || declared.Contains(a.Id))
+            .Select(a => new
+            {
+                a.Id,
+                a.Slug,
+                a.Name,
+                Latest = db.ApiVersions.Where(v => v.ApiId == a.Id).OrderByDescending(v => v.Sequence).Select(v => v.Label).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var usage = await db.ApiUsages.AsNoTracking().Where(u => u.ServiceId == serviceId).ToDictionaryAsync(u => u.ApiId, u => u.Operations, ct);
+        return [.. apis.OrderBy(a => a.Slug, StringComparer.OrdinalIgnoreCase)
+            .Select(a => new ServiceApiUsageRow(a.Slug, a.Name, a.Latest, usage.GetValueOrDefault(a.Id) ?? []))];
     }
 
     /// <summary>Replaces what a service declares it uses. Declaring usage of an API makes the service a consumer of it.</summary>

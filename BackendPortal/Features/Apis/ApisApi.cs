@@ -28,6 +28,8 @@ public static class ApisApi
             .Accepts<string>("application/json", "application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml", "text/plain", "application/octet-stream")
             .WithSummary("Upload an OpenAPI document as a new version")
             .WithDescription("Body: OpenAPI 3.0/3.1 or Swagger 2.0, JSON or YAML. ?version= sets the label (default info.version; a used label is 409). ?dryRun=true answers the same without storing. 413 over Apis:MaxSpecBytes.");
+        group.MapDelete("/{slug}/versions/{version}", DeleteVersion).RequireAuthorization(Policies.WriteCatalog)
+            .WithSummary("Delete one spec version (the next version is compared again with the one before)");
         group.MapGet("/{slug}/versions", Versions).WithSummary("List spec versions, newest first");
         group.MapGet("/{slug}/versions/{version}/score", Score).WithSummary("Documentation score of a version with its findings");
         group.MapGet("/{slug}/versions/{version}/document", Document).WithSummary("The document as uploaded");
@@ -156,4 +158,10 @@ public static class ApisApi
     private static async Task<Ok<IReadOnlyList<ApiUsageDetails>>> SetUsage(
         ApiSpecService specs, string slug, [FromBody] List<ApiUsageInput>? input, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await specs.SetUsageAsync(Actor.From(http.User), slug, input, ct));
+
+    private static async Task<NoContent> DeleteVersion(ApiSpecService specs, string slug, string version, HttpContext http, CancellationToken ct)
+    {
+        await specs.DeleteVersionAsync(Actor.From(http.User), slug, version, ct);
+        return TypedResults.NoContent();
+    }
 }

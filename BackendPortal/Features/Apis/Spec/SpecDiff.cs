@@ -88,25 +88,39 @@ public sealed class SpecDiff
         CompareResponses(old, now);
     }
 
+    /// <summary>
+    /// Requirement sets are alternatives and a set needs all its schemes: a client that met a set before still
+    /// gets through if some set now needs no more than it (a subset). An empty list or an empty set is anonymous.
+    /// </summary>
     private void CompareSecurity(SpecOperation old, SpecOperation now)
     {
         var before = old.Security.Select(Set).ToList();
         var after = now.Security.Select(Set).ToList();
-        if (before.Count == 0 && after.Count > 0)
+        if (Open(before) && !Open(after))
         {
             Add(ChangeLevels.Breaking, "api-security-added", $"Security requirement {Names(after)} was added; calls without credentials now fail.");
             return;
         }
-        foreach (var set in after.Where(a => !before.Any(b => b.SetEquals(a))))
+        if (!Open(before) && Open(after))
         {
-            Add(ChangeLevels.Breaking, "api-security-added", $"Security requirement '{string.Join(" + ", set.Order())}' was added.");
+            Add(ChangeLevels.Warning, "api-security-removed", "Security was removed; the operation now accepts calls without credentials.");
+            return;
         }
-        foreach (var set in before.Where(b => after.Count > 0 && !after.Any(a => a.SetEquals(b))))
+        if (Open(after))
         {
-            Add(ChangeLevels.Warning, "api-security-removed", $"Security requirement '{string.Join(" + ", set.Order())}' was removed.");
+            return;
+        }
+        foreach (var set in before.Where(b => !after.Any(a => a.IsSubsetOf(b))))
+        {
+            Add(ChangeLevels.Breaking, "api-security-added", $"Calls authenticated with '{string.Join(" + ", set.Order())}' now fail: the operation requires {Names(after)}.");
+        }
+        foreach (var set in after.Where(a => !before.Any(b => b.SetEquals(a)) && before.All(b => !a.IsSubsetOf(b))))
+        {
+            Add(ChangeLevels.Info, "api-security-alternative-added", $"Security requirement '{string.Join(" + ", set.Order())}' was added as an alternative.");
         }
 
         static HashSet<string> Set(List<string> names) => names.ToHashSet(StringComparer.Ordinal);
+        static bool Open(List<HashSet<string>> sets) => sets.Count == 0 || sets.Any(s => s.Count == 0);
         static string Names(List<HashSet<string>> sets) => string.Join(" or ", sets.Select(s => $"'{string.Join(" + ", s.Order())}'"));
     }
 

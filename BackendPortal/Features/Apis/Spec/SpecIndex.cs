@@ -18,6 +18,8 @@ public sealed class SpecIndex
     public List<SpecOperation> Operations { get; set; } = [];
     public Dictionary<string, SpecSchema> Schemas { get; set; } = [];
     public List<string> SecuritySchemes { get; set; } = [];
+    /// <summary>The document's own <c>security</c> (null when it has none); <c>[]</c> or <c>[{}]</c> turns security off.</summary>
+    public List<List<string>>? DocumentSecurity { get; set; }
     /// <summary>Component names ("schemas/Order", "parameters/Limit") that nothing refers to.</summary>
     public List<string> UnusedComponents { get; set; } = [];
 }
@@ -38,6 +40,8 @@ public sealed class SpecOperation
     public List<SpecResponse> Responses { get; set; } = [];
     /// <summary>The requirement sets in force (operation's own, else the document's): each set lists scheme names. Empty: no security.</summary>
     public List<List<string>> Security { get; set; } = [];
+    /// <summary>The operation declares its own <c>security</c>, overriding the document's (even with <c>[]</c>).</summary>
+    public bool OwnSecurity { get; set; }
 
     [JsonIgnore]
     public string Key => $"{Method} {Path}";

@@ -32,7 +32,8 @@ public static partial class SpecReader
             throw new SpecUnreadableException([new SpecDiagnostic("", "The document is empty.", true)]);
         }
         var isJson = trimmed[0] is '{' or '[';
-        var problems = isJson ? ProbeJson(text) : ProbeYaml(text);
+        var rootKeys = new HashSet<string>(StringComparer.Ordinal);
+        var problems = isJson ? ProbeJson(text, rootKeys) : ProbeYaml(text, rootKeys);
         if (problems.Count > 0)
         {
             throw new SpecUnreadableException(problems);
@@ -65,17 +66,16 @@ public static partial class SpecReader
             OpenApiSpecVersion.OpenApi3_1 => "3.1",
             _ => "3.0",
         };
-        return new SpecReadResult(new IndexBuilder(result.Document, version).Build(), diagnostics);
+        return new SpecReadResult(new IndexBuilder(result.Document, version, rootKeys.Contains("security")).Build(), diagnostics);
     }
 
     private static string CleanPointer(string? pointer) => string.IsNullOrEmpty(pointer) ? "" : pointer.TrimStart('#');
 
     /// <summary>Reads only the top level of a JSON document: syntax errors (with line and position) and the fields that make it OpenAPI.</summary>
-    private static List<SpecDiagnostic> ProbeJson(string text)
+    private static List<SpecDiagnostic> ProbeJson(string text, HashSet<string> keys)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 1024 });
-        var keys = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -103,9 +103,8 @@ public static partial class SpecReader
         return CheckRootKeys(keys);
     }
 
-    private static List<SpecDiagnostic> ProbeYaml(string text)
+    private static List<SpecDiagnostic> ProbeYaml(string text, HashSet<string> keys)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (Match m in RootKey().Matches(text))
         {
             keys.Add(m.Groups["key"].Value);
@@ -143,7 +142,7 @@ public static partial class SpecReader
         return problems;
     }
 
-    [GeneratedRegex("""^(?<q>["']?)(?<key>openapi|swagger|paths|webhooks)\k<q>[ \t]*:""", RegexOptions.Multiline)]
+    [GeneratedRegex("""^(?<q>["']?)(?<key>openapi|swagger|paths|webhooks|security)\k<q>[ \t]*:""", RegexOptions.Multiline)]
     private static partial Regex RootKey();
 
     internal static string? Example(JsonNode? node)
@@ -159,7 +158,8 @@ public static partial class SpecReader
     private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true };
 
 #pragma warning disable CS0618 // 'example' (3.0) is still what most documents carry; Examples is the 3.1 form.
-    private sealed class IndexBuilder(OpenApiDocument doc, string version)
+    /// <param name="hasSecurity">The document has a top-level <c>security</c> (the parser gives an empty list for none and for <c>[]</c>).</param>
+    private sealed class IndexBuilder(OpenApiDocument doc, string version, bool hasSecurity)
     {
         private readonly HashSet<string> referenced = new(StringComparer.Ordinal);
 
@@ -176,6 +176,7 @@ public static partial class SpecReader
                 SecuritySchemes = doc.Components?.SecuritySchemes?.Keys.ToList() ?? [],
             };
             var globalSecurity = Security(doc.Security);
+            index.DocumentSecurity = hasSecurity || globalSecurity.Count > 0 ? globalSecurity : null;
             foreach (var (path, item) in doc.Paths ?? [])
             {
                 if (item?.Operations is null)
@@ -215,6 +216,7 @@ public static partial class SpecReader
                 RequestBody = op.RequestBody is { } body ? Body(body) : null,
                 Responses = op.Responses?.Select(r => Response(r.Key, r.Value)).ToList() ?? [],
                 Security = op.Security is null ? globalSecurity : Security(op.Security),
+                OwnSecurity = op.Security is not null,
             };
         }
 

@@ -30,7 +30,7 @@ public static class SpecScorer
         new("media-schema", 5, "warn", "Each request and response body has a schema.", "Portal rule"),
         new("media-examples", 5, "info", "Each request and response body has an example.", "Portal rule (Spectral oas3-valid-media-example checks the ones present)"),
         new("path-params", 5, "error", "Each {parameter} in a path is declared as a path parameter, and each declared path parameter is in the path.", "Spectral path-params"),
-        new("security-defined", 5, "warn", "The API defines security schemes, operations have security, and every scheme they name is defined.", "Spectral oas3-operation-security-defined"),
+        new("security-defined", 5, "warn", "The API defines security schemes, every operation has security in force (security: [] or only {} counts as none), and every scheme named is defined.", "Spectral oas3-operation-security-defined"),
         new("unused-components", 5, "warn", "Every component (schema, parameter, response, request body) is used.", "Spectral oas3-unused-component"),
         new("parser", 5, "error", "The parser reports no errors; each error costs one point of this rule's weight.", "Spectral oas3-schema"),
     ];
@@ -173,15 +173,57 @@ public static class SpecScorer
         }
     }
 
+    /// <summary>
+    /// OpenAPI 3.x and Swagger 2.0 agree: requirement sets are alternatives, an operation's own <c>security</c>
+    /// replaces the document's, <c>security: []</c> turns security off and an empty set <c>{}</c> allows anonymous
+    /// calls. Both count as "no security" here; a mix such as <c>[{}, {oauth: []}]</c> (optional credentials) passes.
+    /// </summary>
     private static IEnumerable<(bool, string, string)> Security(SpecIndex index)
     {
-        yield return (index.SecuritySchemes.Count > 0, "/components/securitySchemes", "The API defines no security schemes.");
+        var swagger = index.SpecVersion == "2.0";
+        yield return (index.SecuritySchemes.Count > 0, swagger ? "/securityDefinitions" : "/components/securitySchemes",
+            swagger ? "The API defines no security schemes (securityDefinitions)." : "The API defines no security schemes (components.securitySchemes).");
+        if (index.DocumentSecurity is { } global)
+        {
+            yield return (!Off(global), "/security", global.Count == 0
+                ? "The document turns security off for every operation that does not override it (security: [])."
+                : "The document allows anonymous calls only (security: [{}]).");
+            foreach (var item in Undefined(index, global, "/security", "The document"))
+            {
+                yield return item;
+            }
+        }
         foreach (var o in index.Operations)
         {
-            yield return (o.Security.Count > 0, Ptr(o, "security"), $"{o.Key} has no security requirement (neither its own nor the document's).");
-            foreach (var name in o.Security.SelectMany(s => s).Distinct().Where(n => !index.SecuritySchemes.Contains(n)))
+            var pointer = o.OwnSecurity || index.DocumentSecurity is null ? Ptr(o, "security") : "/security";
+            var message = o.OwnSecurity
+                ? o.Security.Count == 0 ? $"{o.Key} turns security off (security: [])." : $"{o.Key} allows anonymous calls only (security: [{{}}])."
+                : index.DocumentSecurity is null
+                    ? $"{o.Key} has no security requirement (neither its own nor the document's)."
+                    : $"{o.Key} has no security: it inherits the document's security, which is turned off.";
+            yield return (!Off(o.Security), pointer, message);
+            // Undefined schemes in the document's security are reported once, above.
+            if (o.OwnSecurity)
             {
-                yield return (false, Ptr(o, "security"), $"{o.Key} requires security scheme '{name}', which is not defined.");
+                foreach (var item in Undefined(index, o.Security, pointer, o.Key))
+                {
+                    yield return item;
+                }
+            }
+        }
+    }
+
+    private static bool Off(List<List<string>> requirements) => requirements.All(set => set.Count == 0);
+
+    private static IEnumerable<(bool, string, string)> Undefined(SpecIndex index, List<List<string>> requirements, string pointer, string who)
+    {
+        var where = index.SpecVersion == "2.0" ? "securityDefinitions" : "components.securitySchemes";
+        for (var i = 0; i < requirements.Count; i++)
+        {
+            foreach (var name in requirements[i].Where(n => !index.SecuritySchemes.Contains(n)))
+            {
+                yield return (false, $"{pointer}/{i}/{SpecPaths.Pointer(name).TrimStart('/')}",
+                    $"{who} requires security scheme '{name}', which is not defined in {where}.");
             }
         }
     }

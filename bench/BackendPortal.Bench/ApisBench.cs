@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using BackendPortal.Data;
+using BackendPortal.Features.Apis;
+using BackendPortal.Features.Apis.Spec;
+using BackendPortal.Features.Tokens;
+using BackendPortal.Security;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+namespace BackendPortal.Bench;
+
+/// <summary>
+/// Issue 5: ingest (parse + score + diff against the previous version + store) of a ~5 MB generated
+/// spec over HTTP, and the first render of its reference view, both server-side (index loaded cold
+/// and the component rendered to HTML) and in Chromium (navigation until the first operation shows).
+/// APIS_BENCH_MB (default 5) or APIS_BENCH_RESOURCES, and APIS_BENCH_SAMPLES (default 5) size a run.
+/// </summary>
+public sealed class ApisBench(BenchHost host, BenchReport report)
+{
+    private const double IngestTargetMs = 2000;
+    private const double RenderTargetMs = 1000;
+
+    public async Task RunAsync()
+    {
+        // About 2.6 KB and 6 operations per generated resource: size the spec to APIS_BENCH_MB (default 5 MiB).
+        var perResource = Encoding.UTF8.GetByteCount(SampleSpecs.Generate(20)) / 20.0;
+        var resources = Setting("APIS_BENCH_RESOURCES", (int)Math.Ceiling(Setting("APIS_BENCH_MB", 5) * 1024 * 1024 / perResource));
+        var samples = Setting("APIS_BENCH_SAMPLES", 5);
+        var sw = Stopwatch.StartNew();
+        Console.WriteLine("APIs bench");
+        var slug = "bench-orders-api";
+        string token;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ApiCatalogService>().CreateAsync(Actor.System, new ApiInput
+            {
+                Slug = slug,
+                Name = "Bench API",
+                Type = "openapi",
+                Lifecycle = "production",
+                Owner = host.Dataset.Teams[0].Slug,
+            });
+            var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync("bench-admin@example.com");
+            token = (await scope.ServiceProvider.GetRequiredService<TokenService>().CreateAsync(admin!.Id, "bench-apis", [TokenScopes.Read, TokenScopes.Write], 1)).Token;
+        }
+        using var client = new HttpClient { BaseAddress = host.Address, Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var first = SampleSpecs.Generate(resources, "base");
+        var bytes = Encoding.UTF8.GetByteCount(first);
+        int operations;
+        using (var doc = JsonDocument.Parse(first))
+        {
+            operations = doc.RootElement.GetProperty("paths").EnumerateObject().Sum(p => p.Value.EnumerateObject().Count());
+        }
+        report.Add("APIs: spec", FormattableString.Invariant($"generated OpenAPI 3.0 JSON, {bytes / 1024.0 / 1024.0:F1} MiB, {operations:N0} operations ({resources:N0} resources, shared and recursive schemas, vendor extensions)"));
+        Console.WriteLine(FormattableString.Invariant($"  spec: {bytes / 1024.0 / 1024.0:F1} MiB, {operations:N0} operations"));
+
+        // The first upload has no previous version and warms the parser up; it is not a sample.
+        await UploadAsync(client, slug, first, "base");
+        var times = new List<double>();
+        for (var i = 0; i < samples; i++)
+        {
+            var label = "v" + (i + 1).ToString(CultureInfo.InvariantCulture);
+            // Every other version drops a resource and adds a required parameter, so the diff has work to report.
+            var changed = i % 2 == 0;
+            var text = SampleSpecs.Generate(resources, label, dropLastResource: changed, extraRequiredParam: changed);
+            var start = Stopwatch.GetTimestamp();
+            using var result = await UploadAsync(client, slug, text, label);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            var breaking = result.RootElement.GetProperty("breakingChanges").GetArrayLength();
+            Check(!changed || breaking > 0, $"version {label} should report breaking changes");
+        }
+        var ingest = LatencyStats.From($"apis ingest of a {bytes / 1024.0 / 1024.0:F1} MiB spec (POST, parse + score + diff + store)", times, 0) with { Target = IngestTargetMs };
+        report.Add(ingest);
+        report.Add($"APIs: ingest p95 (target < {IngestTargetMs / 1000:F0} s)", FormattableString.Invariant(
+            $"**p95 {ingest.P95:F0} ms** (p50 {ingest.P50:F0} ms, max {ingest.Max:F0} ms) over {times.Count} uploads {(ingest.MeetsTarget ? "✓" : "✗")}"));
+
+        await ServerRenderAsync(slug, samples);
+        await BrowserRenderAsync(slug, Math.Max(3, samples));
+        Console.WriteLine($"APIs bench done in {sw.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>The reference's server-side first render: the index read from the database cold, then the component rendered to HTML.</summary>
+    private async Task ServerRenderAsync(string slug, int samples)
+    {
+        var times = new List<double>();
+        var html = 0;
+        for (var i = 0; i <= samples; i++)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            (scope.ServiceProvider.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
+            var start = Stopwatch.GetTimestamp();
+            var latest = await scope.ServiceProvider.GetRequiredService<ApiSpecService>().IndexAsync(slug, null) ?? throw new InvalidOperationException("no version stored");
+            await using var renderer = new HtmlRenderer(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<ILoggerFactory>());
+            var markup = await renderer.Dispatcher.InvokeAsync(async () =>
+            {
+                var output = await renderer.RenderComponentAsync<ApiReference>(ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(ApiReference.Index)] = latest.Index }));
+                return output.ToHtmlString();
+            });
+            // The first pass is a warm-up (JIT, component types).
+            if (i > 0)
+            {
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            html = markup.Length;
+            // The list is virtualised: the prerendered HTML has the header and counts, the rows come with the circuit.
+            Check(markup.Contains(FormattableString.Invariant($"{latest.Index.Operations.Count} operations"), StringComparison.Ordinal), "the reference did not render");
+        }
+        var stats = LatencyStats.From("apis reference server render (index from the database, cold cache, to HTML)", times, 0) with { Target = RenderTargetMs };
+        report.Add(stats);
+        report.Add($"APIs: reference first render, server side (target < {RenderTargetMs / 1000:F0} s)", FormattableString.Invariant(
+            $"**p95 {stats.P95:F0} ms** (p50 {stats.P50:F0} ms) over {times.Count} renders, {html / 1024.0:F0} KiB of HTML (the list is virtualised) {(stats.MeetsTarget ? "✓" : "✗")}"));
+    }
+
+    /// <summary>In Chromium, signed in: from navigation to the first operation of the reference visible on the live page.</summary>
+    private async Task BrowserRenderAsync(string slug, int samples)
+    {
+        var email = await host.CreateViewerAsync("bench-apis-viewer@example.com");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("PORTAL_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var baseUrl = host.Address.ToString().TrimEnd('/');
+        string state;
+        await using (var login = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl }))
+        {
+            var page = await login.NewPageAsync();
+            await page.GotoAsync("/Account/Login");
+            await page.Locator("#Input\\.Email").FillAsync(email);
+            await page.Locator("#Input\\.Password").FillAsync(BenchHost.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase));
+            state = await login.StorageStateAsync();
+        }
+        var times = new List<double>();
+        var interactive = new List<double>();
+        for (var i = 0; i <= samples; i++)
+        {
+            (host.Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
+            await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, StorageState = state });
+            var page = await context.NewPageAsync();
+            var start = Stopwatch.GetTimestamp();
+            await page.GotoAsync($"/apis/{slug}/reference", new() { WaitUntil = WaitUntilState.Commit });
+            await page.Locator(".api-ref-op").First.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 60_000 });
+            var shown = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            var live = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (i > 0)
+            {
+                times.Add(shown);
+                interactive.Add(live);
+            }
+        }
+        var stats = LatencyStats.From("apis reference first render in Chromium (navigation to first operation visible)", times, 0) with { Target = RenderTargetMs };
+        report.Add(stats);
+        var live95 = LatencyStats.From("live", interactive, 0).P95;
+        report.Add($"APIs: reference first render in the browser (target < {RenderTargetMs / 1000:F0} s)", FormattableString.Invariant(
+            $"**p95 {stats.P95:F0} ms** to the first operation visible (p50 {stats.P50:F0} ms), interactive (circuit live) at p95 {live95:F0} ms, over {times.Count} fresh contexts with a cold index cache {(stats.MeetsTarget ? "✓" : "✗")}"));
+    }
+
+    private static async Task<JsonDocument> UploadAsync(HttpClient client, string slug, string text, string label)
+    {
+        using var content = new StringContent(text, Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync($"/api/v1/apis/{slug}/versions?version={label}", content);
+        var body = await response.Content.ReadAsStringAsync();
+        Check(response.IsSuccessStatusCode, $"upload of {label} answered {(int)response.StatusCode}: {body[..Math.Min(300, body.Length)]}");
+        return JsonDocument.Parse(body);
+    }
+
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
+
+    private static void Check(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw new InvalidOperationException("Bench sanity check failed: " + message);
+        }
+    }
+}
