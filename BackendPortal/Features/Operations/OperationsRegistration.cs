@@ -47,6 +47,10 @@ public static class OperationsRegistration
         services.AddScoped<ITimelineSource, HealthTimelineSource>();
         services.AddScoped<ITimelineSource, DeploymentTimelineSource>();
         services.AddScoped<ITimelineSource, IncidentTimelineSource>();
+        services.AddScoped<ITimelineSource, TestRunTimelineSource>();
+        services.AddScoped<ITimelineSource, LoadTestTimelineSource>();
+        services.AddScoped<ITimelineSource, MigrationTimelineSource>();
+        services.AddScoped<ITimelineSource, ApiVersionTimelineSource>();
         return services;
     }
 }

@@ -28,6 +28,16 @@ public sealed class TimelineService(IDbContextFactory<AppDbContext> dbFactory, I
 {
     public IReadOnlyList<string> Kinds => sources.SelectMany(s => s.Kinds).Distinct().Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>Slug keys of the databases and APIs the service uses: their events belong on its timeline too.</summary>
+    public async Task<(IReadOnlySet<string> Databases, IReadOnlySet<string> Apis)> RelatedAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = Slug.Key(slug);
+        var databases = await db.ServiceDatabases.Where(l => l.Service.SlugKey == key).Select(l => l.Database.SlugKey).ToListAsync(ct);
+        var apis = await db.ServiceApis.Where(l => l.Service.SlugKey == key).Select(l => l.Api.SlugKey).Distinct().ToListAsync(ct);
+        return (databases.ToHashSet(StringComparer.Ordinal), apis.ToHashSet(StringComparer.Ordinal));
+    }
+
     /// <summary>Newest first. The cursor carries the last item's time and key, so pages neither repeat nor skip.</summary>
     public async Task<Page<TimelineItem>> GetAsync(string slug, IReadOnlyCollection<string>? kinds, DateTime? since, DateTime? until, PageRequest page, CancellationToken ct = default)
     {
