@@ -62,6 +62,8 @@ public sealed class TimelineSourcesTests(OperationsFactory factory) : IClassFixt
             items.Select(i => i.GetProperty("title").GetString()));
         Assert.Equal("fail", items[1].GetProperty("severity").GetString());
         Assert.StartsWith("was passing", items[1].GetProperty("detail").GetString());
+        // Unchanged runs are neither items nor counted.
+        Assert.Equal(3, (await client.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/timeline?limit=1")).GetProperty("total").GetInt32());
     }
 
     [Fact]
@@ -99,5 +101,17 @@ public sealed class TimelineSourcesTests(OperationsFactory factory) : IClassFixt
         Assert.Contains(items[2].GetProperty("severity").GetString(), new[] { "pass", "fail" });
 
         Assert.Equal(["migration"], (await TimelineAsync(client, service, "migration")).Select(i => i.GetProperty("kind").GetString()));
+
+        // total counts the whole range of the wanted kinds, the same on every page.
+        var first = await client.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/timeline?limit=1");
+        Assert.Equal(3, first.GetProperty("total").GetInt32());
+        var second = await client.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/timeline?limit=1&cursor={first.GetProperty("nextCursor").GetString()}");
+        Assert.Equal(3, second.GetProperty("total").GetInt32());
+        Assert.Equal("migration", second.GetProperty("items")[0].GetProperty("kind").GetString());
+        var third = await client.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/timeline?limit=1&cursor={second.GetProperty("nextCursor").GetString()}");
+        Assert.Equal(JsonValueKind.Null, third.GetProperty("nextCursor").ValueKind);
+        Assert.Equal(3, third.GetProperty("total").GetInt32());
+        var narrowed = await client.GetFromJsonAsync<JsonElement>($"/api/v1/services/{service}/timeline?kind=load-test&kind=migration&limit=1");
+        Assert.Equal(2, narrowed.GetProperty("total").GetInt32());
     }
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using BackendPortal.Data;
+using BackendPortal.Features.Apis;
+using BackendPortal.Features.Databases;
+using BackendPortal.Features.Quality;
 using BackendPortal.Features.Services;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,18 +19,22 @@ public sealed class TestRunTimelineSource : ITimelineSource
 
     public async Task<IReadOnlyList<TimelineItem>> GetAsync(AppDbContext db, TimelineQuery q, CancellationToken ct)
     {
-        var rows = await (
-            from r in db.TestRuns.AsNoTracking()
-            where r.ServiceId == q.ServiceId && r.CreatedAt >= q.Since && r.CreatedAt < q.Until
-            let previous = db.TestRuns
-                .Where(p => p.ServiceId == r.ServiceId && p.Suite == r.Suite && p.Id < r.Id)
-                .OrderByDescending(p => p.Id)
-                .Select(p => (int?)(p.Failed + p.Errors))
-                .FirstOrDefault()
-            where previous == null || (previous > 0) != (r.Failed + r.Errors > 0)
-            orderby r.CreatedAt descending
-            select new { r.Id, r.Suite, r.CreatedAt, r.Total, r.Passed, r.Failed, r.Errors, r.Commit, r.Branch, r.CreatedBy, First = previous == null })
-            .Take(q.Limit).ToListAsync(ct);
+        var rows = await Rows(db, q).OrderByDescending(r => r.CreatedAt).Take(q.Limit)
+            .Select(r => new
+            {
+                r.Id,
+                r.Suite,
+                r.CreatedAt,
+                r.Total,
+                r.Passed,
+                r.Failed,
+                r.Errors,
+                r.Commit,
+                r.Branch,
+                r.CreatedBy,
+                First = !db.TestRuns.Any(p => p.ServiceId == r.ServiceId && p.Suite == r.Suite && p.Id < r.Id),
+            })
+            .ToListAsync(ct);
         return rows.Select(r =>
         {
             var failing = r.Failed + r.Errors > 0;
@@ -45,6 +52,19 @@ public sealed class TestRunTimelineSource : ITimelineSource
                 "t" + r.Id.ToString("D19", CultureInfo.InvariantCulture), failing ? "fail" : "pass");
         }).ToList();
     }
+
+    public Task<int> CountAsync(AppDbContext db, TimelineQuery q, CancellationToken ct) => Rows(db, q).CountAsync(ct);
+
+    private static IQueryable<TestRun> Rows(AppDbContext db, TimelineQuery q) =>
+        from r in db.TestRuns.AsNoTracking()
+        where r.ServiceId == q.ServiceId && r.CreatedAt >= q.Since && r.CreatedAt < q.Until
+        let previous = db.TestRuns
+            .Where(p => p.ServiceId == r.ServiceId && p.Suite == r.Suite && p.Id < r.Id)
+            .OrderByDescending(p => p.Id)
+            .Select(p => (int?)(p.Failed + p.Errors))
+            .FirstOrDefault()
+        where previous == null || (previous > 0) != (r.Failed + r.Errors > 0)
+        select r;
 }
 
 /// <summary>Every load-test verdict: they are rare and each one is a decision point.</summary>
@@ -54,8 +74,7 @@ public sealed class LoadTestTimelineSource : ITimelineSource
 
     public async Task<IReadOnlyList<TimelineItem>> GetAsync(AppDbContext db, TimelineQuery q, CancellationToken ct)
     {
-        var rows = await db.LoadTestRuns.AsNoTracking()
-            .Where(r => r.ServiceId == q.ServiceId && r.CreatedAt >= q.Since && r.CreatedAt < q.Until)
+        var rows = await Rows(db, q)
             .OrderByDescending(r => r.CreatedAt).Take(q.Limit)
             .Select(r => new { r.Id, r.Name, r.Passed, r.P95Ms, r.Rps, r.ErrorRate, r.ReasonsJson, r.CreatedAt, r.CreatedBy })
             .ToListAsync(ct);
@@ -75,6 +94,11 @@ public sealed class LoadTestTimelineSource : ITimelineSource
                 "l" + r.Id.ToString("D19", CultureInfo.InvariantCulture), r.Passed ? "pass" : "fail");
         }).ToList();
     }
+
+    public Task<int> CountAsync(AppDbContext db, TimelineQuery q, CancellationToken ct) => Rows(db, q).CountAsync(ct);
+
+    private static IQueryable<LoadTestRun> Rows(AppDbContext db, TimelineQuery q) =>
+        db.LoadTestRuns.AsNoTracking().Where(r => r.ServiceId == q.ServiceId && r.CreatedAt >= q.Since && r.CreatedAt < q.Until);
 }
 
 /// <summary>Migrations applied to the databases the service uses, at the time they were applied.</summary>
@@ -84,9 +108,7 @@ public sealed class MigrationTimelineSource : ITimelineSource
 
     public async Task<IReadOnlyList<TimelineItem>> GetAsync(AppDbContext db, TimelineQuery q, CancellationToken ct)
     {
-        var rows = await db.DatabaseMigrations.AsNoTracking()
-            .Where(m => db.ServiceDatabases.Any(sd => sd.ServiceId == q.ServiceId && sd.DatabaseId == m.DatabaseId)
-                && m.AppliedAt >= q.Since && m.AppliedAt < q.Until)
+        var rows = await Rows(db, q)
             .OrderByDescending(m => m.AppliedAt).Take(q.Limit)
             .Select(m => new { m.Id, m.MigrationId, m.Description, m.Environment, m.AppliedAt, m.AppliedBy, m.Database.Slug })
             .ToListAsync(ct);
@@ -94,6 +116,12 @@ public sealed class MigrationTimelineSource : ITimelineSource
             string.Join(" · ", new[] { m.Description, m.AppliedBy is null ? null : "by " + m.AppliedBy }.Where(p => p is not null)) is { Length: > 0 } d ? d : null,
             $"/databases/{m.Slug}", "m" + m.Id.ToString("D19", CultureInfo.InvariantCulture))).ToList();
     }
+
+    public Task<int> CountAsync(AppDbContext db, TimelineQuery q, CancellationToken ct) => Rows(db, q).CountAsync(ct);
+
+    private static IQueryable<DatabaseMigration> Rows(AppDbContext db, TimelineQuery q) =>
+        db.DatabaseMigrations.AsNoTracking()
+            .Where(m => db.ServiceDatabases.Any(sd => sd.ServiceId == q.ServiceId && sd.DatabaseId == m.DatabaseId) && m.AppliedAt >= q.Since && m.AppliedAt < q.Until);
 }
 
 /// <summary>New spec versions of the APIs the service provides or consumes; breaking ones stand out.</summary>
@@ -103,12 +131,18 @@ public sealed class ApiVersionTimelineSource : ITimelineSource
 
     public async Task<IReadOnlyList<TimelineItem>> GetAsync(AppDbContext db, TimelineQuery q, CancellationToken ct)
     {
-        var rows = await db.ApiVersions.AsNoTracking()
-            .Where(v => db.ServiceApis.Any(l => l.ServiceId == q.ServiceId && l.ApiId == v.ApiId) && v.CreatedAt >= q.Since && v.CreatedAt < q.Until)
+        var rows = await Rows(db, q)
             .OrderByDescending(v => v.CreatedAt).Take(q.Limit)
             .Select(v => new
             {
-                v.Id, v.Label, v.CreatedAt, v.CreatedBy, v.BreakingCount, v.Score, v.OperationCount, v.Api.Slug,
+                v.Id,
+                v.Label,
+                v.CreatedAt,
+                v.CreatedBy,
+                v.BreakingCount,
+                v.Score,
+                v.OperationCount,
+                v.Api.Slug,
                 Provides = db.ServiceApis.Any(l => l.ServiceId == q.ServiceId && l.ApiId == v.ApiId && l.Role == ApiRole.Provides),
             })
             .ToListAsync(ct);
@@ -122,4 +156,10 @@ public sealed class ApiVersionTimelineSource : ITimelineSource
                 "a" + v.Id.ToString("D12", CultureInfo.InvariantCulture), v.BreakingCount > 0 ? "breaking" : null);
         }).ToList();
     }
+
+    public Task<int> CountAsync(AppDbContext db, TimelineQuery q, CancellationToken ct) => Rows(db, q).CountAsync(ct);
+
+    private static IQueryable<ApiSpecVersion> Rows(AppDbContext db, TimelineQuery q) =>
+        db.ApiVersions.AsNoTracking()
+            .Where(v => db.ServiceApis.Any(l => l.ServiceId == q.ServiceId && l.ApiId == v.ApiId) && v.CreatedAt >= q.Since && v.CreatedAt < q.Until);
 }
