@@ -47,6 +47,8 @@ public sealed class PortalServer : WebApplicationFactory<Program>
             ["Security:RevalidationInterval"] = "00:00:05",
             // Every browser signs in from 127.0.0.1.
             ["RateLimits:SignInPerIpPerMinute"] = "10000",
+            // Health checks every second, so a status change reaches the open board within the test's wait.
+            ["HealthChecks:MinIntervalSeconds"] = "1",
         }));
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
     }

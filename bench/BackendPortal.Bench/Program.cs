@@ -19,6 +19,7 @@ public static class BenchProgram
         new("people", false, (h, r) => new PeopleBench(h, r).RunAsync()),
         new("circuits", true, (h, r) => new CircuitBench(h, r).RunAsync()),
         new("apis", true, (h, r) => new ApisBench(h, r).RunAsync()),
+        new("operations", false, (h, r) => new OperationsBench(h, r).RunAsync()),
     ];
 
     /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [mode|all]</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using BackendPortal.Data;
 using BackendPortal.Infrastructure;
 using BackendPortal.Live;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,6 +74,71 @@ public sealed class HealthMonitorTests(OperationsFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, (await PutCheckAsync(client, slug, new { url = listener.Url + "/health", intervalSeconds = 30, timeoutSeconds = 5 })).StatusCode);
         await ProbeDueAsync();
         Assert.Equal("Bearer very-secret", seen);
+    }
+
+    [Fact]
+    public async Task Header_values_are_protected_at_rest_and_the_probe_sends_the_plain_value()
+    {
+        var (client, slug) = await ServiceWithOwnerAsync();
+        var response = await PutCheckAsync(client, slug, new
+        {
+            url = listener.Url + "/health",
+            intervalSeconds = 30,
+            headers = new Dictionary<string, string> { ["X-Api-Key"] = "key-123-plain" },
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stored = (await CheckOfAsync(slug)).HeadersJson!;
+        Assert.DoesNotContain("key-123-plain", stored);
+        var value = HeaderProtector.ReadStored(stored)["X-Api-Key"];
+        Assert.True(HeaderProtector.IsProtected(value));
+        // The payload is bound to its purpose: another protector of the same key ring cannot read it.
+        var provider = factory.Services.GetRequiredService<IDataProtectionProvider>();
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => provider.CreateProtector("something-else").Unprotect(value["dp1:".Length..]));
+
+        string? seen = null;
+        listener.Handler = ctx =>
+        {
+            seen = ctx.Request.Headers["X-Api-Key"];
+            return ctx.Response.WriteAsync("ok");
+        };
+        await ProbeDueAsync();
+        Assert.Equal("key-123-plain", seen);
+
+        // Keeping the value (null) on a save keeps the protected text as it was.
+        Assert.Equal(HttpStatusCode.OK, (await PutCheckAsync(client, slug, new
+        {
+            url = listener.Url + "/health",
+            intervalSeconds = 30,
+            headers = new Dictionary<string, string?> { ["X-Api-Key"] = null },
+        })).StatusCode);
+        Assert.Equal(value, HeaderProtector.ReadStored((await CheckOfAsync(slug)).HeadersJson)["X-Api-Key"]);
+    }
+
+    [Fact]
+    public async Task Plain_values_stored_before_protection_still_work_and_are_protected_once()
+    {
+        var (client, slug) = await ServiceWithOwnerAsync();
+        Assert.Equal(HttpStatusCode.OK, (await PutCheckAsync(client, slug, new { url = listener.Url + "/health", intervalSeconds = 30 })).StatusCode);
+        var id = (await CheckOfAsync(slug)).Id;
+        await factory.WithDbAsync(db => db.HealthChecks.Where(c => c.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.HeadersJson, "{\"Authorization\":\"Bearer legacy-plain\"}")));
+
+        string? seen = null;
+        listener.Handler = ctx =>
+        {
+            seen = ctx.Request.Headers.Authorization;
+            return ctx.Response.WriteAsync("ok");
+        };
+        await ProbeDueAsync();
+        Assert.Equal("Bearer legacy-plain", seen);
+
+        Assert.True(await factory.Monitor.ProtectLegacyHeadersAsync() >= 1);
+        Assert.DoesNotContain("legacy-plain", (await CheckOfAsync(slug)).HeadersJson);
+        Assert.Equal(0, await factory.Monitor.ProtectLegacyHeadersAsync());
+        seen = null;
+        factory.Clock.Advance(TimeSpan.FromSeconds(31));
+        await factory.Prober.RunDueAsync();
+        Assert.Equal("Bearer legacy-plain", seen);
     }
 
     [Fact]

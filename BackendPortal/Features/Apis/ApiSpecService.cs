@@ -5,6 +5,7 @@ using BackendPortal.Data;
 using BackendPortal.Features.Apis.Spec;
 using BackendPortal.Features.Audit;
 using BackendPortal.Features.Services;
+using BackendPortal.Live;
 using BackendPortal.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -27,7 +28,7 @@ public sealed class SpecTooLargeException(long limit) : PortalException(
 
 /// <summary>Spec versions of an API: upload (parse, score, diff), reports, consumers and declared usage.</summary>
 public sealed class ApiSpecService(
-    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditService audit, IMemoryCache cache, IOptions<ApiOptions> options)
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditService audit, IMemoryCache cache, IOptions<ApiOptions> options, ILiveEvents live)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -105,6 +106,7 @@ public sealed class ApiSpecService(
         {
             throw new ConflictException($"Version '{version}' of '{api.Slug}' was added by someone else at the same time; upload again.");
         }
+        live.Publish(new ApiVersionRecorded(api.Slug, version, row.BreakingCount));
         return result;
     }
 

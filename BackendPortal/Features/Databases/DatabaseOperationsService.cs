@@ -1,4 +1,5 @@
 using BackendPortal.Data;
+using BackendPortal.Live;
 using BackendPortal.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,7 +9,7 @@ namespace BackendPortal.Features.Databases;
 /// What CI and the database's owners post about a database (migration ledger, sizes, slow-query
 /// reports, backups) and the views the database page builds from them.
 /// </summary>
-public sealed class DatabaseOperationsService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class DatabaseOperationsService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, ILiveEvents live)
 {
     /// <summary>Clocks drift; a timestamp a few minutes ahead is a skewed clock, further ahead is a mistake.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
@@ -128,6 +129,7 @@ public sealed class DatabaseOperationsService(IDbContextFactory<AppDbContext> db
             await using var fresh = await dbFactory.CreateDbContextAsync(ct);
             return (await FindMigrationAsync(fresh, database.Id, env, id!, ct) ?? throw new ConflictException("The migration could not be recorded; try again."), false);
         }
+        live.Publish(new DatabaseMigrationRecorded(database.Slug, env, id!));
         return ((await FindMigrationAsync(db, database.Id, env, id!, ct))!, true);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
@@ -13,7 +12,8 @@ public sealed partial class HealthChecksService(
     IDbContextFactory<AppDbContext> dbFactory,
     TimeProvider clock,
     IOptions<HealthOptions> options,
-    AuditService audit)
+    AuditService audit,
+    HeaderProtector headerProtector)
 {
     public const int MaxTimeoutSeconds = 120;
     private static readonly string[] Methods = ["GET", "HEAD", "POST", "OPTIONS"];
@@ -53,7 +53,7 @@ public sealed partial class HealthChecksService(
 
     private static HealthCheckDetails ToDetails(HealthTarget target, string slug, HealthCheck c) => new(
         target.ToString().ToLowerInvariant(), slug, c.Url, c.Method, c.IntervalSeconds, c.TimeoutSeconds, c.ExpectedStatus, c.Keyword, c.JsonPath, c.JsonValue,
-        HealthMonitor.ReadHeaders(c.HeadersJson).Keys.Order(StringComparer.OrdinalIgnoreCase).ToList(),
+        HeaderProtector.ReadStored(c.HeadersJson).Keys.Order(StringComparer.OrdinalIgnoreCase).ToList(),
         c.Retries, c.DegradedAboveMs, c.AutoIncidentAfterSeconds, c.Enabled, c.UpdatedAt, c.UpdatedBy, c.NextDueAt);
 
     public async Task<HealthCheckDetails> SaveAsync(Actor actor, HealthTarget target, string slug, HealthCheckInput input, CancellationToken ct = default)
@@ -68,7 +68,7 @@ public sealed partial class HealthChecksService(
         var check = await ChecksOf(db, target, row.Id).FirstOrDefaultAsync(ct);
         var isNew = check is null;
         check ??= new HealthCheck { ServiceId = target == HealthTarget.Service ? row.Id : null, DatabaseId = target == HealthTarget.Database ? row.Id : null };
-        Apply(check, input, options.Value);
+        Apply(check, input, options.Value, headerProtector);
         var now = clock.GetUtcNow().UtcDateTime;
         if (isNew)
         {
@@ -104,7 +104,7 @@ public sealed partial class HealthChecksService(
     [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")]
     private static partial Regex HeaderName();
 
-    private static void Apply(HealthCheck check, HealthCheckInput input, HealthOptions o)
+    private static void Apply(HealthCheck check, HealthCheckInput input, HealthOptions o, HeaderProtector protector)
     {
         var errors = new ValidationErrors();
         var url = Validate.HttpUrl(errors, "url", input.Url);
@@ -157,7 +157,7 @@ public sealed partial class HealthChecksService(
         {
             errors.Add("autoIncidentAfterSeconds", "autoIncidentAfterSeconds must be between 0 and 604800 (a week); omit it for no automatic incidents.");
         }
-        var headers = HealthMonitor.ReadHeaders(check.HeadersJson);
+        var headers = HeaderProtector.ReadStored(check.HeadersJson);
         if (input.Headers is { } given)
         {
             var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -169,18 +169,24 @@ public sealed partial class HealthChecksService(
                     continue;
                 }
                 var stored = headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
-                var v = value ?? stored;
-                if (v is null)
+                if (value is null)
                 {
-                    errors.Add("headers", $"Header '{name}' has no value (null keeps a stored value, and there is none).");
+                    if (stored is null)
+                    {
+                        errors.Add("headers", $"Header '{name}' has no value (null keeps a stored value, and there is none).");
+                    }
+                    else
+                    {
+                        merged[name] = stored;
+                    }
                     continue;
                 }
-                if (v.Length > 2000 || v.Contains('\r') || v.Contains('\n'))
+                if (value.Length > 2000 || value.Contains('\r') || value.Contains('\n'))
                 {
                     errors.Add("headers", $"Header '{name}' must be one line of at most 2000 characters.");
                     continue;
                 }
-                merged[name] = v;
+                merged[name] = protector.Protect(value);
             }
             if (merged.Count > 20)
             {
@@ -197,7 +203,7 @@ public sealed partial class HealthChecksService(
         check.Keyword = keyword;
         check.JsonPath = jsonPath;
         check.JsonValue = jsonValue;
-        check.HeadersJson = headers.Count == 0 ? null : JsonSerializer.Serialize(headers);
+        check.HeadersJson = protector.ProtectAll(headers);
         check.Retries = retries;
         check.DegradedAboveMs = input.DegradedAboveMs;
         check.AutoIncidentAfterSeconds = input.AutoIncidentAfterSeconds;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BackendPortal.Data;
 using BackendPortal.Live;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +18,7 @@ public sealed class HealthMonitor(
     TimeProvider clock,
     IOptions<HealthOptions> options,
     ILiveEvents live,
+    HeaderProtector headerProtector,
     ILogger<HealthMonitor> logger)
 {
     /// <summary>Longer than any probe may take (timeouts are capped at 120 s), so a lease only lapses when its instance died.</summary>
@@ -52,11 +52,49 @@ public sealed class HealthMonitor(
         return claimed.Select(c => new ClaimedCheck(ToProbe(c), c.NextDueAt, c.UpdatedAt, token)).ToList();
     }
 
-    public static ProbeRequest ToProbe(HealthCheck c) => new(
-        c.Id, c.Url, c.Method, c.TimeoutSeconds, c.ExpectedStatus, c.Keyword, c.JsonPath, c.JsonValue, ReadHeaders(c.HeadersJson), c.DegradedAboveMs);
+    public ProbeRequest ToProbe(HealthCheck c) => new(
+        c.Id, c.Url, c.Method, c.TimeoutSeconds, c.ExpectedStatus, c.Keyword, c.JsonPath, c.JsonValue, PlainHeaders(c), c.DegradedAboveMs);
 
-    public static Dictionary<string, string> ReadHeaders(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+    private Dictionary<string, string> PlainHeaders(HealthCheck c)
+    {
+        var plain = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, stored) in HeaderProtector.ReadStored(c.HeadersJson))
+        {
+            if (headerProtector.Unprotect(stored) is { } value)
+            {
+                plain[name] = value;
+            }
+            else
+            {
+                // Only the name: the value is a secret even when it cannot be read.
+                logger.LogWarning("Header {Header} of health check {CheckId} cannot be decrypted (the Data Protection key ring changed); the probe is sent without it until the value is entered again.", name, c.Id);
+            }
+        }
+        return plain;
+    }
+
+    /// <summary>Protects header values stored in plain text before protection existed. Idempotent.</summary>
+    public async Task<int> ProtectLegacyHeadersAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.HealthChecks.Where(c => c.HeadersJson != null).ToListAsync(ct);
+        var changed = 0;
+        foreach (var check in rows)
+        {
+            var stored = HeaderProtector.ReadStored(check.HeadersJson);
+            if (stored.Values.Any(v => !HeaderProtector.IsProtected(v)))
+            {
+                check.HeadersJson = headerProtector.ProtectAll(stored);
+                changed++;
+            }
+        }
+        if (changed > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            logger.LogInformation("Protected the header values of {Count} health checks stored before Data Protection was used.", changed);
+        }
+        return changed;
+    }
 
     /// <summary>Gives a claim back without a result (shutdown in the middle of a probe).</summary>
     public async Task ReleaseAsync(ClaimedCheck claim, CancellationToken ct = default)

@@ -32,6 +32,14 @@ public sealed class HealthProber(
         {
             return;
         }
+        try
+        {
+            await monitor.ProtectLegacyHeadersAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Protecting legacy health-check header values failed; they keep working and are protected on their next save.");
+        }
         var poll = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.PollSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -2,6 +2,7 @@ using BackendPortal.Data;
 using BackendPortal.Live;
 using BackendPortal.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace BackendPortal.Features.Operations;
 
@@ -37,6 +38,8 @@ public static class OperationsRegistration
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("BackendPortal-HealthCheck/1.0");
             });
         services.AddSingleton<HealthProbe>();
+        services.AddDataProtection();
+        services.AddSingleton<HeaderProtector>();
         services.AddScoped<IncidentsService>();
         services.AddSingleton<HealthMonitor>();
         services.AddSingleton<HealthProber>();
@@ -47,6 +50,10 @@ public static class OperationsRegistration
         services.AddScoped<ITimelineSource, HealthTimelineSource>();
         services.AddScoped<ITimelineSource, DeploymentTimelineSource>();
         services.AddScoped<ITimelineSource, IncidentTimelineSource>();
+        services.AddScoped<ITimelineSource, TestRunTimelineSource>();
+        services.AddScoped<ITimelineSource, LoadTestTimelineSource>();
+        services.AddScoped<ITimelineSource, MigrationTimelineSource>();
+        services.AddScoped<ITimelineSource, ApiVersionTimelineSource>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using BackendPortal.Data;
 using BackendPortal.Features.Audit;
+using BackendPortal.Live;
 using BackendPortal.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,7 @@ public sealed class LoadTestBudgetInput
 
 public sealed record LoadTestBudgetDetails(double? P95Ms, double? MaxErrorRate, double? MinRps, DateTime UpdatedAt, string UpdatedBy);
 
-public sealed class LoadTestService(IDbContextFactory<AppDbContext> dbs, TimeProvider clock, IOptions<QualityOptions> options, AuditService audit)
+public sealed class LoadTestService(IDbContextFactory<AppDbContext> dbs, TimeProvider clock, IOptions<QualityOptions> options, AuditService audit, ILiveEvents live)
 {
     public async Task<LoadTestCreated> IngestAsync(Actor actor, string slug, JsonElement body, string? name, string? commit, CancellationToken ct = default)
     {
@@ -75,6 +76,7 @@ public sealed class LoadTestService(IDbContextFactory<AppDbContext> dbs, TimePro
         };
         db.Add(run);
         await db.SaveChangesAsync(ct);
+        live.Publish(new LoadTestRecorded(slug, run.Id, passed));
         return new LoadTestCreated(run.Id, run.P95Ms, run.Rps, run.ErrorRate, passed ? "pass" : "fail", reasons);
     }
 

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Text.Json;
 using BackendPortal.Data;
+using BackendPortal.Live;
 using BackendPortal.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -28,6 +29,7 @@ public sealed class TestRunIngestService(
     SqliteWriteGate writes,
     TimeProvider clock,
     IOptions<QualityOptions> options,
+    ILiveEvents live,
     ILogger<TestRunIngestService> log)
 {
     public const string DefaultSuite = "default";
@@ -104,6 +106,7 @@ public sealed class TestRunIngestService(
             }
             throw;
         }
+        live.Publish(new TestRunRecorded(slug, created.Id, input.Suite!, created.Failed + created.Errors > 0));
 
         try
         {
