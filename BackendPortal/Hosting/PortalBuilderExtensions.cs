@@ -40,6 +40,7 @@ public static class PortalBuilderExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddPortalDatabase();
+        services.AddPortalDataProtection();
         services.AddPortalIdentity(builder.Configuration);
 
         services.AddProblemDetails();

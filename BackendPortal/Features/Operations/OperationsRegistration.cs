@@ -2,7 +2,6 @@ using BackendPortal.Data;
 using BackendPortal.Live;
 using BackendPortal.Security;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace BackendPortal.Features.Operations;
 
@@ -38,7 +37,6 @@ public static class OperationsRegistration
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("BackendPortal-HealthCheck/1.0");
             });
         services.AddSingleton<HealthProbe>();
-        services.AddDataProtection();
         services.AddSingleton<HeaderProtector>();
         services.AddScoped<IncidentsService>();
         services.AddSingleton<HealthMonitor>();
