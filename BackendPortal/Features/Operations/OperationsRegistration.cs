@@ -2,6 +2,7 @@ using BackendPortal.Data;
 using BackendPortal.Live;
 using BackendPortal.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace BackendPortal.Features.Operations;
 
@@ -37,6 +38,8 @@ public static class OperationsRegistration
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("BackendPortal-HealthCheck/1.0");
             });
         services.AddSingleton<HealthProbe>();
+        // The host chooses where keys live (Hosting/DataProtectionExtensions); this only makes sure the protector resolves.
+        services.AddDataProtection();
         services.AddSingleton<HeaderProtector>();
         services.AddScoped<IncidentsService>();
         services.AddSingleton<HealthMonitor>();
