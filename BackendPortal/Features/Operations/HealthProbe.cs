@@ -166,6 +166,8 @@ public sealed class HealthProbe(IHttpClientFactory clients)
         ConnectTimeout = TimeSpan.FromSeconds(30),
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         MaxResponseHeadersLength = 64,
+        // A body left unread is abandoned with its connection, not drained (by default up to 1 MB) for reuse.
+        MaxResponseDrainSize = 0,
     };
 }
 
