@@ -1,3 +1,4 @@
+using BackendPortal.Data;
 using BackendPortal.E2E.Fixtures;
 using BackendPortal.E2E.Pages;
 using BackendPortal.Features.People;
@@ -5,7 +6,9 @@ using BackendPortal.Features.Services;
 using BackendPortal.Features.Teams;
 using BackendPortal.Security;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using PersonEditPage = BackendPortal.E2E.Pages.PersonEditPage;
 using PersonPage = BackendPortal.E2E.Pages.PersonPage;
 using ServiceDetailPage = BackendPortal.E2E.Pages.ServiceDetailPage;
 using TeamDetailPage = BackendPortal.E2E.Pages.TeamDetailPage;
@@ -81,6 +84,53 @@ public sealed class PeopleTests(PortalFixture portal)
 
         var teamPage = await new TeamDetailPage(home.Page).GotoAsync(team);
         await Expect(teamPage.Page.GetByTestId("team-bus-factor")).ToContainTextAsync("Ledger");
+    }
+
+    [Fact]
+    public async Task An_admin_creates_a_person_in_a_team_after_fixing_the_slug_and_then_edits_the_title()
+    {
+        var admin = await portal.CreateUserAsync("Admin", "Ada Admin");
+        var teamSlug = Unique.Slug("team");
+        await portal.WithServiceAsync(services =>
+            services.GetRequiredService<TeamService>().CreateAsync(Actor.System, new TeamInput { Slug = teamSlug, Name = $"Team {teamSlug}" }));
+        var slug = Unique.Slug("nora");
+        await using var context = await portal.NewContextAsync();
+        var home = await LoginPage.SignInAsync(context, admin);
+        var form = await new PersonEditPage(home.Page).GotoNewAsync();
+
+        await form.Field("Name").FillAsync("Nora Newcomer");
+        await form.Field("Slug").FillAsync("Nora Newcomer!");
+        await form.Field("Title").FillAsync("Backend engineer");
+        await form.ChooseLevelAsync("Senior");
+        await form.CheckTeamAsync($"Team {teamSlug}");
+        await form.CreateButton.ClickAsync();
+
+        await Expect(form.Alert).ToContainTextAsync("Check the highlighted fields");
+        await Expect(form.Page.Locator(".mud-input-control:has(#person-slug) .mud-input-error")).Not.ToHaveCountAsync(0);
+        Assert.False(await portal.WithServiceAsync(async services =>
+            (await services.GetRequiredService<PeopleService>().ListAsync(new PeopleFilter(Q: "Nora Newcomer"), new PageRequest(10, null))).Total > 0));
+
+        await form.Field("Slug").FillAsync(slug);
+        await form.CreateButton.ClickAsync();
+
+        var person = new PersonPage(form.Page);
+        await Expect(form.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/people/{slug}$"));
+        await Expect(person.Heading).ToHaveTextAsync("Nora Newcomer");
+        await Expect(form.Page.GetByTestId("person-level")).ToHaveTextAsync("senior");
+        await Expect(form.Page.GetByRole(AriaRole.Link, new() { Name = $"Team {teamSlug}" })).ToBeVisibleAsync();
+
+        await form.GotoEditAsync(slug);
+        await Expect(form.Field("Title")).ToHaveValueAsync("Backend engineer");
+        await form.Field("Title").FillAsync("Staff backend engineer");
+        await form.SaveButton.ClickAsync();
+
+        await Expect(form.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/people/{slug}$"));
+        await Expect(form.Page.GetByText("Staff backend engineer")).ToBeVisibleAsync();
+        var saved = await portal.WithServiceAsync(services => services.GetRequiredService<PeopleService>().GetAsync(slug));
+        Assert.Equal("Staff backend engineer", saved.Title);
+        Assert.Equal("senior", saved.Level);
+        Assert.Contains(saved.Teams, t => t.Team == teamSlug);
+        await Screenshots.SaveAsync(form.Page, "person-created");
     }
 
     private Task<PersonDetails> LeaveTeamAsync(string person) =>

@@ -300,6 +300,43 @@ public sealed class HealthMonitorTests(OperationsFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_check_due_before_the_next_poll_is_claimed_early_and_probed_at_its_due_time()
+    {
+        var (client, slug) = await ServiceWithOwnerAsync();
+        await PutCheckAsync(client, slug, new { url = listener.Url + "/health", intervalSeconds = 30, timeoutSeconds = 2 });
+        await ProbeDueAsync();
+        var check = await CheckOfAsync(slug);
+        factory.Clock.Advance(check.NextDueAt - factory.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromMilliseconds(400));
+        var withoutLookahead = await factory.Monitor.ClaimDueAsync(1000);
+        foreach (var claim in withoutLookahead)
+        {
+            await factory.Monitor.ReleaseAsync(claim);
+        }
+        Assert.DoesNotContain(withoutLookahead, c => c.Probe.CheckId == check.Id);
+
+        var before = listener.Requests;
+        factory.Prober.StartLags.Clear();
+        factory.Prober.RecordLags = true;
+        try
+        {
+            await factory.Prober.StartDueAsync(CancellationToken.None, TimeSpan.FromSeconds(1));
+            Assert.NotNull((await CheckOfAsync(slug)).LeaseOwner);
+            // Past the whole lookahead, so every check claimed with it (other tests' too) has started.
+            factory.Clock.Advance(TimeSpan.FromSeconds(1));
+            await factory.Prober.RunDueAsync();
+        }
+        finally
+        {
+            factory.Prober.RecordLags = false;
+        }
+        Assert.Equal(before + 1, listener.Requests);
+        // Started at (or after) its due time, not when it was claimed 400 ms earlier.
+        Assert.NotEmpty(factory.Prober.StartLags);
+        Assert.All(factory.Prober.StartLags, lag => Assert.True(lag >= 0, $"started {-lag} ms early"));
+        Assert.Equal(check.NextDueAt.AddSeconds(30), (await CheckOfAsync(slug)).NextDueAt);
+    }
+
+    [Fact]
     public async Task Many_checks_are_each_probed_once_per_interval_within_the_concurrency_bound()
     {
         var team = await factory.CreateTeamAsync();

@@ -24,7 +24,11 @@ public sealed class HealthMonitor(
     /// <summary>Longer than any probe may take (timeouts are capped at 120 s), so a lease only lapses when its instance died.</summary>
     public static readonly TimeSpan LeaseLength = TimeSpan.FromSeconds(180);
 
-    public async Task<IReadOnlyList<ClaimedCheck>> ClaimDueAsync(int max, CancellationToken ct = default)
+    /// <summary>
+    /// Leases up to <paramref name="max"/> checks due now or within <paramref name="lookahead"/>; the caller
+    /// starts each at its due time, so a poll interval never adds itself to the lag.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedCheck>> ClaimDueAsync(int max, CancellationToken ct = default, TimeSpan lookahead = default)
     {
         if (max <= 0)
         {
@@ -32,8 +36,9 @@ public sealed class HealthMonitor(
         }
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
+        var horizon = now + lookahead;
         var candidates = await db.HealthChecks
-            .Where(c => c.Enabled && c.NextDueAt <= now && (c.LeaseUntil == null || c.LeaseUntil < now))
+            .Where(c => c.Enabled && c.NextDueAt <= horizon && (c.LeaseUntil == null || c.LeaseUntil < now))
             .OrderBy(c => c.NextDueAt)
             .Select(c => c.Id)
             .Take(max)
@@ -46,7 +51,7 @@ public sealed class HealthMonitor(
         var until = now + LeaseLength;
         // The WHERE repeats the due-and-free test: whichever instance updates a row first owns it.
         await db.HealthChecks
-            .Where(c => candidates.Contains(c.Id) && c.NextDueAt <= now && (c.LeaseUntil == null || c.LeaseUntil < now))
+            .Where(c => candidates.Contains(c.Id) && c.NextDueAt <= horizon && (c.LeaseUntil == null || c.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, token).SetProperty(c => c.LeaseUntil, until), ct);
         var claimed = await db.HealthChecks.AsNoTracking().Where(c => c.LeaseOwner == token).ToListAsync(ct);
         return claimed.Select(c => new ClaimedCheck(ToProbe(c), c.NextDueAt, c.UpdatedAt, token)).ToList();

@@ -46,7 +46,7 @@ public sealed class HealthProber(
             var more = false;
             try
             {
-                more = await StartDueAsync(stoppingToken);
+                more = await StartDueAsync(stoppingToken, poll);
                 await MaintainAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -88,11 +88,14 @@ public sealed class HealthProber(
         }
     }
 
-    /// <summary>Claims what is due and starts a probe for each; true when the claim filled every free slot.</summary>
-    public async Task<bool> StartDueAsync(CancellationToken ct)
+    /// <summary>
+    /// Claims what is due now or before the next poll and starts a probe for each at its due time;
+    /// true when the claim filled every free slot.
+    /// </summary>
+    public async Task<bool> StartDueAsync(CancellationToken ct, TimeSpan lookahead = default)
     {
         var free = Slots.CurrentCount;
-        var claimed = await monitor.ClaimDueAsync(free, ct);
+        var claimed = await monitor.ClaimDueAsync(free, ct, lookahead);
         foreach (var claim in claimed)
         {
             await Slots.WaitAsync(ct);
@@ -122,6 +125,11 @@ public sealed class HealthProber(
         try
         {
             await Task.Yield();
+            var wait = claim.DueAt - clock.GetUtcNow().UtcDateTime;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, clock, stopping);
+            }
             if (RecordLags)
             {
                 StartLags.Enqueue((clock.GetUtcNow().UtcDateTime - claim.DueAt).TotalMilliseconds);
