@@ -98,15 +98,18 @@ public sealed class OperationsBench(BenchHost host, BenchReport report)
             // Stop probing so later benches (and part b) run on a quiet prober.
             await db.HealthChecks.ExecuteUpdateAsync(s => s.SetProperty(c => c.Enabled, false));
         }
+        // Idle again, now warmed up (JIT tiering and the seed's garbage are behind it): the first idle window
+        // right after seeding carries that start-up work, this one is the portal's steady idle cost.
+        var idleWarm = await CpuShareAsync(me, TimeSpan.FromSeconds(20));
 
         var p50 = Percentile(lags, 0.50);
         var p95 = Percentile(lags, 0.95);
         var p99 = Percentile(lags, 0.99);
         report.Add("Operations: probe load", $"{Checks:N0} checks every {IntervalSeconds} s (GET + keyword) against an in-process Kestrel target, {wall.Elapsed.TotalMinutes:F1} min measured after one interval of warm-up; {lags.Count:N0} probes started ({expected:N0} expected), {down} checks not up at the end");
-        report.Add("Operations: CPU", $"{cpu:F2} % of one core for the whole process (target {TargetCpuPercent} %: {(cpu < TargetCpuPercent ? "met" : "NOT met")}); idle portal {idle:F2} %; includes the target's own CPU, so an upper bound");
+        report.Add("Operations: CPU", $"{cpu:F2} % of one core for the whole process (target {TargetCpuPercent} %: {(cpu < TargetCpuPercent ? "met" : "NOT met")}); idle portal {idle:F2} % right after seeding, {idleWarm:F2} % warmed up with the checks disabled; includes the target's own CPU, so an upper bound");
         report.Add("Operations: due → start lag", $"p50 {p50:F0} ms, p95 {p95:F0} ms, p99 {p99:F0} ms, max {(lags.Count == 0 ? 0 : lags[^1]):F0} ms (target p95 < {TargetLagMs} ms: {(p95 < TargetLagMs ? "met" : "NOT met")})");
         report.Add("Operations: memory", $"working set peak {peakWorkingSet / 1048576.0:F0} MiB, managed heap peak {peakManaged / 1048576.0:F0} MiB (whole process, 10,000-service catalog loaded)");
-        Console.WriteLine($"  CPU {cpu:F2} %, lag p95 {p95:F0} ms, {lags.Count} probes");
+        Console.WriteLine($"  CPU {cpu:F2} % (idle {idle:F2} % cold, {idleWarm:F2} % warm), lag p95 {p95:F0} ms, {lags.Count} probes");
         return ids;
     }
 

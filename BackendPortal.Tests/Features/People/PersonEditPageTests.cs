@@ -2,6 +2,7 @@ using BackendPortal.Components;
 using BackendPortal.Data;
 using BackendPortal.Features.Teams;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -100,7 +101,8 @@ public class PersonEditPageTests : PortalTestContext
 
         await TickTeamAsync(cut, "Payments");
         Button(cut, "Create person").Click();
-        cut.WaitForAssertion(() => Assert.Equal("junior", People.GetAsync("new-hire").Result.Level));
+        cut.WaitForAssertion(() => Assert.EndsWith("/people/new-hire", Services.GetRequiredService<NavigationManager>().Uri));
+        Assert.Equal("junior", (await People.GetAsync("new-hire")).Level);
     }
 
     [Fact]
@@ -120,7 +122,8 @@ public class PersonEditPageTests : PortalTestContext
         Type(cut, "Title", "Support analyst");
         Button(cut, "Save").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("Support analyst", People.GetAsync("vic-viewer").Result.Title));
+        cut.WaitForAssertion(() => Assert.EndsWith("/people/vic-viewer", Services.GetRequiredService<NavigationManager>().Uri));
+        Assert.Equal("Support analyst", (await People.GetAsync("vic-viewer")).Title);
         Assert.Equal(["payments"], (await People.GetAsync("vic-viewer")).Teams.Select(t => t.Team));
     }
 
