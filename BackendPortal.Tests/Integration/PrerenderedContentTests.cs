@@ -50,7 +50,7 @@ public sealed partial class PrerenderedContentTests(PortalFactory factory) : ICl
         var heatmap = html[html.IndexOf("data-testid=\"skills-matrix\"", StringComparison.Ordinal)..];
         Assert.Contains("data-people=\"45\"", heatmap, StringComparison.Ordinal);
         var rows = HeatmapRow().Matches(heatmap).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(SkillsMatrixGridRows, rows.Count);
+        Assert.Equal(SkillsMatrixGrid.FirstScreen, rows.Count);
         Assert.Equal(slugs[0], rows[0]);
         var rowStart = heatmap.IndexOf($"data-person=\"{slugs[0]}\"", StringComparison.Ordinal);
         var firstRow = heatmap[rowStart..heatmap.IndexOf("</tr>", rowStart, StringComparison.Ordinal)];
@@ -63,8 +63,6 @@ public sealed partial class PrerenderedContentTests(PortalFactory factory) : ICl
         Assert.Contains($"data-person=\"{slugs[0]}\"", members, StringComparison.Ordinal);
         Assert.DoesNotContain($"data-person=\"{slugs[^1]}\"", members, StringComparison.Ordinal);
     }
-
-    private const int SkillsMatrixGridRows = 40;
 
     [GeneratedRegex("<a [^>]*class=\"api-ref-op[^\"]*\"[^>]*href=\"[^\"]*\\?op=")]
     private static partial Regex OperationLink();
