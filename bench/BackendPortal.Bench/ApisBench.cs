@@ -95,6 +95,7 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
     {
         var times = new List<double>();
         var html = 0;
+        var rowsInHtml = 0;
         for (var i = 0; i <= samples; i++)
         {
             await using var scope = host.Services.CreateAsyncScope();
@@ -113,13 +114,14 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
                 times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
             html = markup.Length;
-            // The list is virtualised: the prerendered HTML has the header and counts, the rows come with the circuit.
+            // The list is virtualised below its first screen, which is in the HTML.
             Check(markup.Contains(FormattableString.Invariant($"{latest.Index.Operations.Count} operations"), StringComparison.Ordinal), "the reference did not render");
+            rowsInHtml = CountOf(markup, "class=\"api-ref-op");
         }
         var stats = LatencyStats.From("apis reference server render (index from the database, cold cache, to HTML)", times, 0) with { Target = RenderTargetMs };
         report.Add(stats);
         report.Add($"APIs: reference first render, server side (target < {RenderTargetMs / 1000:F0} s)", FormattableString.Invariant(
-            $"**p95 {stats.P95:F0} ms** (p50 {stats.P50:F0} ms) over {times.Count} renders, {html / 1024.0:F0} KiB of HTML (the list is virtualised) {(stats.MeetsTarget ? "✓" : "✗")}"));
+            $"**p95 {stats.P95:F0} ms** (p50 {stats.P50:F0} ms) over {times.Count} renders, {html / 1024.0:F0} KiB of HTML with {rowsInHtml} list rows (the rest is virtualised) {(stats.MeetsTarget ? "✓" : "✗")}"));
     }
 
     /// <summary>In Chromium, signed in: from navigation to the first operation of the reference visible on the live page.</summary>
@@ -147,10 +149,12 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         }
         var times = new List<double>();
         var interactive = new List<double>();
+        var traces = new List<StartupTrace>();
         for (var i = 0; i <= samples; i++)
         {
             (host.Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, StorageState = state });
+            await StartupTrace.AttachAsync(context, ".api-ref-op");
             var page = await context.NewPageAsync();
             var start = Stopwatch.GetTimestamp();
             await page.GotoAsync($"/apis/{slug}/reference", new() { WaitUntil = WaitUntilState.Commit });
@@ -158,17 +162,22 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
             var shown = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
             var live = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var trace = await StartupTrace.ReadAsync(page);
+            // The first pass is a warm-up (JIT, component types, Chromium's first process).
             if (i > 0)
             {
                 times.Add(shown);
                 interactive.Add(live);
+                traces.Add(trace);
             }
         }
-        var stats = LatencyStats.From("apis reference first render in Chromium (navigation to first operation visible)", times, 0) with { Target = RenderTargetMs };
+        var stats = LatencyStats.From("apis reference in Chromium: first operation visible (navigation to the first row shown)", times, 0) with { Target = RenderTargetMs };
         report.Add(stats);
-        var live95 = LatencyStats.From("live", interactive, 0).P95;
-        report.Add($"APIs: reference first render in the browser (target < {RenderTargetMs / 1000:F0} s)", FormattableString.Invariant(
-            $"**p95 {stats.P95:F0} ms** to the first operation visible (p50 {stats.P50:F0} ms), interactive (circuit live) at p95 {live95:F0} ms, over {times.Count} fresh contexts with a cold index cache {(stats.MeetsTarget ? "✓" : "✗")}"));
+        var liveStats = LatencyStats.From("apis reference in Chromium: interactive (navigation to the circuit's marker)", interactive, 0) with { Target = RenderTargetMs };
+        report.Add(liveStats);
+        report.Add($"APIs: reference first render in the browser (target < {RenderTargetMs / 1000:F0} s, judged on the first content visible)", FormattableString.Invariant(
+            $"first operation visible **p50 {stats.P50:F0} ms / p95 {stats.P95:F0} ms** {(stats.MeetsTarget ? "✓" : "✗")}; interactive (circuit live) p50 {liveStats.P50:F0} ms / p95 {liveStats.P95:F0} ms {(liveStats.MeetsTarget ? "✓" : "✗")}; over {times.Count} fresh contexts with a cold index cache"));
+        report.Add("APIs: reference page load, step by step", StartupTrace.Summarise(traces));
     }
 
     private static async Task<JsonDocument> UploadAsync(HttpClient client, string slug, string text, string label)
@@ -178,6 +187,16 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         var body = await response.Content.ReadAsStringAsync();
         Check(response.IsSuccessStatusCode, $"upload of {label} answered {(int)response.StatusCode}: {body[..Math.Min(300, body.Length)]}");
         return JsonDocument.Parse(body);
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
     }
 
     private static int Setting(string name, int fallback) =>

@@ -20,13 +20,14 @@ public static class BenchProgram
         new("circuits", true, (h, r) => new CircuitBench(h, r).RunAsync()),
         new("apis", true, (h, r) => new ApisBench(h, r).RunAsync()),
         new("operations", false, (h, r) => new OperationsBench(h, r).RunAsync()),
+        new("startup", false, (h, r) => new StartupBench(h, r).RunAsync()),
     ];
 
-    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [mode|all]</summary>
+    /// <summary>dotnet run -c Release --project bench/BackendPortal.Bench -- [mode[,mode…]|all]</summary>
     public static async Task<int> Main(string[] args)
     {
         var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
-        var selected = Modes.Where(m => m.Name == mode || (mode == "all" && m.InAll)).ToList();
+        var selected = Modes.Where(m => mode.Split(',').Contains(m.Name) || (mode == "all" && m.InAll)).ToList();
         if (selected.Count == 0)
         {
             Console.Error.WriteLine($"usage: BackendPortal.Bench [{string.Join('|', Modes.Select(m => m.Name))}|all]");
