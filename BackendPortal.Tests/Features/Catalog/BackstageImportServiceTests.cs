@@ -256,6 +256,29 @@ public sealed class BackstageImportServiceTests(PortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task The_unknown_lifecycle_backstage_generates_for_discovered_repositories_imports_as_experimental()
+    {
+        var p = PortalFactory.Unique("disc");
+        var team = await factory.CreateTeamAsync();
+        var yaml = $"""
+            apiVersion: backstage.io/v1alpha1
+            kind: Component
+            metadata:
+              name: {p}-repo
+              annotations:
+                github.com/project-slug: example-org/{p}-repo
+            spec:
+              type: other
+              lifecycle: Unknown
+              owner: {team.Slug}
+            """;
+        AssertOk(await ImportAsync(yaml));
+        var service = await factory.WithDbAsync(db => db.Services.SingleAsync(s => s.SlugKey == p + "-repo"));
+        Assert.Equal(("other", Lifecycle.Experimental), (service.Type, service.Lifecycle));
+        Assert.Equal(0, (await ImportAsync(yaml)).Summary.Updated);
+    }
+
+    [Fact]
     public async Task References_resolve_against_the_portal_ignoring_case_and_duplicates_in_the_file_are_errors()
     {
         var p = PortalFactory.Unique("refs");

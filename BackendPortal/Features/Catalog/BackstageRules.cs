@@ -61,11 +61,13 @@ public static partial class BackstageRules
 
     /// <summary>
     /// Backstage lifecycles are free text; the portal has three. Common synonyms are mapped (see
-    /// docs/decisions/0006-backstage-import.md); anything else is refused, naming the three.
+    /// docs/decisions/0006-backstage-import.md); anything else is refused, naming the three. "unknown" is what
+    /// Backstage itself writes for entities it generates (GitHub discovery, the catalog-import plugin), so it
+    /// means "not yet classified" and lands on the least committed stage rather than failing the whole file.
     /// </summary>
     public static Lifecycle? ParseLifecycle(string value) => value.Trim().ToLowerInvariant() switch
     {
-        "experimental" or "development" or "dev" or "alpha" or "beta" or "preview" or "incubating" or "sandbox" or "prototype" or "poc" or "pilot" => Lifecycle.Experimental,
+        "experimental" or "development" or "dev" or "alpha" or "beta" or "preview" or "incubating" or "sandbox" or "prototype" or "poc" or "pilot" or "unknown" => Lifecycle.Experimental,
         "production" or "prod" or "stable" or "ga" or "live" or "active" or "mature" or "released" => Lifecycle.Production,
         "deprecated" or "retired" or "sunset" or "sunsetting" or "end-of-life" or "eol" or "legacy" or "decommissioned" or "archived" => Lifecycle.Deprecated,
         _ => null,
