@@ -101,8 +101,11 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
             var breaking = result.RootElement.GetProperty("breakingChanges").GetArrayLength();
             Check(!changed || breaking > 0, $"version {label} should report breaking changes");
         }
-        var ingest = LatencyStats.From($"apis ingest of a {bytes / 1024.0 / 1024.0:F1} MiB spec (POST, parse + score + diff + store)", times, 0)
-            with { Target = IngestTargetMs, CpuMsPerRequest = cpu.Average() };
+        var ingest = LatencyStats.From($"apis ingest of a {bytes / 1024.0 / 1024.0:F1} MiB spec (POST, parse + score + diff + store)", times, 0) with
+        {
+            Target = IngestTargetMs,
+            CpuMsPerRequest = cpu.Average(),
+        };
         report.Add(ingest);
         report.Add($"APIs: ingest p95 (target < {IngestTargetMs / 1000:F0} s)", FormattableString.Invariant(
             $"**p95 {ingest.P95:F0} ms** (p50 {ingest.P50:F0} ms, max {ingest.Max:F0} ms) over {times.Count} uploads; process CPU per ingest p50 {Median(cpu):F0} ms (max {cpu.Max():F0}); {Median(allocated):F0} MiB allocated per ingest; GCs over all samples gen0 {gcs[0]}, gen1 {gcs[1]}, gen2 {gcs[2]} {(ingest.MeetsTarget ? "✓" : "✗")}"));
