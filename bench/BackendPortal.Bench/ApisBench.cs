@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -31,7 +32,7 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
 
     public async Task RunAsync()
     {
-        // About 2.6 KB and 6 operations per generated resource: size the spec to APIS_BENCH_MB (default 5 MiB).
+        // About 2.8 KB and 5 operations per generated resource: size the spec to APIS_BENCH_MB (default 5 MiB).
         var perResource = Encoding.UTF8.GetByteCount(SampleSpecs.Generate(20)) / 20.0;
         var resources = Setting("APIS_BENCH_RESOURCES", (int)Math.Ceiling(Setting("APIS_BENCH_MB", 5) * 1024 * 1024 / perResource));
         var samples = Setting("APIS_BENCH_SAMPLES", 5);
@@ -60,30 +61,56 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         int operations;
         using (var doc = JsonDocument.Parse(first))
         {
-            operations = doc.RootElement.GetProperty("paths").EnumerateObject().Sum(p => p.Value.EnumerateObject().Count());
+            // Path items also hold "parameters", "summary" and the like: count only the methods.
+            string[] methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+            operations = doc.RootElement.GetProperty("paths").EnumerateObject().Sum(p => p.Value.EnumerateObject().Count(m => methods.Contains(m.Name)));
         }
         report.Add("APIs: spec", FormattableString.Invariant($"generated OpenAPI 3.0 JSON, {bytes / 1024.0 / 1024.0:F1} MiB, {operations:N0} operations ({resources:N0} resources, shared and recursive schemas, vendor extensions)"));
         Console.WriteLine(FormattableString.Invariant($"  spec: {bytes / 1024.0 / 1024.0:F1} MiB, {operations:N0} operations"));
 
+        // The server's per-stage timings (ApiIngestMetrics), collected only while samples run.
+        var stages = new StageCollector();
+        using var listener = stages.Listen();
+
         // The first upload has no previous version and warms the parser up; it is not a sample.
         await UploadAsync(client, slug, first, "base");
         var times = new List<double>();
+        var cpu = new List<double>();
+        var allocated = new List<double>();
+        var gcs = new int[3];
         for (var i = 0; i < samples; i++)
         {
             var label = "v" + (i + 1).ToString(CultureInfo.InvariantCulture);
             // Every other version drops a resource and adds a required parameter, so the diff has work to report.
             var changed = i % 2 == 0;
             var text = SampleSpecs.Generate(resources, label, dropLastResource: changed, extraRequiredParam: changed);
+            var gcBefore = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+            var bytesBefore = GC.GetTotalAllocatedBytes(false);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            stages.Recording = true;
             var start = Stopwatch.GetTimestamp();
             using var result = await UploadAsync(client, slug, text, label);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            stages.Recording = false;
+            cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds);
+            allocated.Add((GC.GetTotalAllocatedBytes(false) - bytesBefore) / 1024.0 / 1024.0);
+            for (var g = 0; g < 3; g++)
+            {
+                gcs[g] += GC.CollectionCount(g) - gcBefore[g];
+            }
             var breaking = result.RootElement.GetProperty("breakingChanges").GetArrayLength();
             Check(!changed || breaking > 0, $"version {label} should report breaking changes");
         }
-        var ingest = LatencyStats.From($"apis ingest of a {bytes / 1024.0 / 1024.0:F1} MiB spec (POST, parse + score + diff + store)", times, 0) with { Target = IngestTargetMs };
+        var ingest = LatencyStats.From($"apis ingest of a {bytes / 1024.0 / 1024.0:F1} MiB spec (POST, parse + score + diff + store)", times, 0) with
+        {
+            Target = IngestTargetMs,
+            CpuMsPerRequest = cpu.Average(),
+        };
         report.Add(ingest);
         report.Add($"APIs: ingest p95 (target < {IngestTargetMs / 1000:F0} s)", FormattableString.Invariant(
-            $"**p95 {ingest.P95:F0} ms** (p50 {ingest.P50:F0} ms, max {ingest.Max:F0} ms) over {times.Count} uploads {(ingest.MeetsTarget ? "✓" : "✗")}"));
+            $"**p95 {ingest.P95:F0} ms** (p50 {ingest.P50:F0} ms, max {ingest.Max:F0} ms) over {times.Count} uploads; process CPU per ingest p50 {Median(cpu):F0} ms (max {cpu.Max():F0}); {Median(allocated):F0} MiB allocated per ingest; GCs over all samples gen0 {gcs[0]}, gen1 {gcs[1]}, gen2 {gcs[2]} {(ingest.MeetsTarget ? "✓" : "✗")}"));
+        report.Add("APIs: ingest stages (server, p50 / max ms, p50 MiB allocated)", stages.Summary(times));
+        Console.WriteLine("  stages: " + stages.Summary(times));
 
         await ServerRenderAsync(slug, samples);
         await BrowserRenderAsync(slug, Math.Max(3, samples));
@@ -178,6 +205,71 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         report.Add($"APIs: reference first render in the browser (target < {RenderTargetMs / 1000:F0} s, judged on the first content visible)", FormattableString.Invariant(
             $"first operation visible **p50 {stats.P50:F0} ms / p95 {stats.P95:F0} ms** {(stats.MeetsTarget ? "✓" : "✗")}; interactive (circuit live) p50 {liveStats.P50:F0} ms / p95 {liveStats.P95:F0} ms {(liveStats.MeetsTarget ? "✓" : "✗")}; over {times.Count} fresh contexts with a cold index cache"));
         report.Add("APIs: reference page load, step by step", StartupTrace.Summarise(traces));
+    }
+
+    private static double Median(List<double> values) => LatencyStats.From("", values, 0).P50;
+
+    /// <summary>Collects <see cref="ApiIngestMetrics"/> per stage from the in-process server.</summary>
+    private sealed class StageCollector
+    {
+        private readonly Dictionary<string, (List<double> Ms, List<double> Mib)> stages = [];
+
+        public volatile bool Recording;
+
+        public MeterListener Listen()
+        {
+            var listener = new MeterListener
+            {
+                InstrumentPublished = (instrument, l) =>
+                {
+                    if (instrument.Meter.Name == ApiIngestMetrics.MeterName)
+                    {
+                        l.EnableMeasurementEvents(instrument);
+                    }
+                },
+            };
+            listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument.Name, value, tags));
+            listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument.Name, value / 1024.0 / 1024.0, tags));
+            listener.Start();
+            return listener;
+        }
+
+        private void Add(string instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (!Recording)
+            {
+                return;
+            }
+            var stage = "";
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "stage")
+                {
+                    stage = tag.Value as string ?? "";
+                }
+            }
+            lock (stages)
+            {
+                if (!stages.TryGetValue(stage, out var lists))
+                {
+                    stages[stage] = lists = ([], []);
+                }
+                (instrument == ApiIngestMetrics.DurationName ? lists.Ms : lists.Mib).Add(value);
+            }
+        }
+
+        /// <summary>"parse 812 / 1490 ms 301 MiB; ..." in server order, then what the stages do not cover (HTTP, writing the response).</summary>
+        public string Summary(List<double> wall)
+        {
+            lock (stages)
+            {
+                var parts = stages.Where(s => s.Value.Ms.Count > 0).Select(s => FormattableString.Invariant(
+                    $"{s.Key} {Median(s.Value.Ms):F0} / {s.Value.Ms.Max():F0} ms {(s.Value.Mib.Count > 0 ? Median(s.Value.Mib) : 0):F0} MiB")).ToList();
+                var covered = stages.Values.Where(v => v.Ms.Count > 0).Sum(v => v.Ms.Sum()) / Math.Max(1, wall.Count);
+                parts.Add(FormattableString.Invariant($"outside the stages (HTTP, response) {wall.Average() - covered:F0} ms on average"));
+                return string.Join("; ", parts);
+            }
+        }
     }
 
     private static async Task<JsonDocument> UploadAsync(HttpClient client, string slug, string text, string label)

@@ -37,7 +37,12 @@ public sealed class ApiSpecService(
 
     public long MaxSpecBytes => options.Value.MaxSpecBytes;
 
-    public async Task<ApiIngestResult> IngestAsync(Actor actor, string slug, string text, string? label, bool dryRun, CancellationToken ct = default)
+    public Task<ApiIngestResult> IngestAsync(Actor actor, string slug, string text, string? label, bool dryRun, CancellationToken ct = default) =>
+        IngestAsync(actor, slug, text, label, dryRun, ApiIngestMetrics.Start(), ct);
+
+    /// <param name="stages">Times each stage (<see cref="ApiIngestMetrics"/>); the caller may have marked reading the body already.</param>
+    public async Task<ApiIngestResult> IngestAsync(
+        Actor actor, string slug, string text, string? label, bool dryRun, ApiIngestMetrics.Stages stages, CancellationToken ct = default)
     {
         CatalogAccess.RequireCatalogWriter(actor);
         if (Encoding.UTF8.GetByteCount(text) > MaxSpecBytes)
@@ -51,20 +56,31 @@ public sealed class ApiSpecService(
             throw new ForbiddenException($"Only members of the owner team (or admins) can add versions to '{api.Slug}'.");
         }
 
-        var read = SpecReader.Read(text);
+        stages.Mark("lookup");
+        var read = SpecReader.Read(text, stages.Mark);
         var score = SpecScorer.Score(read.Index, read.Diagnostics);
+        stages.Mark("score");
         var version = CheckLabel(label ?? read.Index.InfoVersion);
         if (await db.ApiVersions.AnyAsync(v => v.ApiId == api.Id && v.Label == version, ct))
         {
             throw new ConflictException($"Version '{version}' of '{api.Slug}' already exists; upload with another ?version= label.");
         }
         var previous = await db.ApiVersions.AsNoTracking().Where(v => v.ApiId == api.Id).OrderByDescending(v => v.Sequence)
-            .Select(v => new { v.Id, v.Label, v.Sequence, v.Index }).FirstOrDefaultAsync(ct);
+            .Select(v => new { v.Id, v.Label, v.Sequence }).FirstOrDefaultAsync(ct);
+        stages.Mark("previous-load");
         IReadOnlyList<SpecChange> changes = [];
         if (previous is not null)
         {
-            var before = Unpack<SpecIndex>(previous.Index);
-            changes = await WithConsumersAsync(db, api.Id, SpecDiff.Compare(before, read.Index), ct);
+            // Usually still cached from its own upload (or a reference view); otherwise read back from its stored index.
+            var before = await cache.GetOrCreateAsync(IndexKey(previous.Id), async entry =>
+            {
+                CacheIndex(entry);
+                var bytes = await db.ApiVersions.AsNoTracking().Where(v => v.Id == previous.Id).Select(v => v.Index).FirstAsync(ct);
+                return Unpack<SpecIndex>(bytes);
+            });
+            stages.Mark("previous-unpack");
+            changes = await WithConsumersAsync(db, api.Id, SpecDiff.Compare(before!, read.Index), ct);
+            stages.Mark("diff");
         }
         var breaking = changes.Where(c => c.Level == ChangeLevels.Breaking).ToList();
         var result = new ApiIngestResult(version, read.Index.SpecVersion, read.Index.Operations.Count, score.Score, score.Findings,
@@ -94,6 +110,7 @@ public sealed class ApiSpecService(
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             CreatedBy = actor.Name,
         };
+        stages.Mark("pack");
         db.ApiVersions.Add(row);
         audit.Add(db, AuditActions.EntityCreated, actor.UserId, actor.Name,
             $"Added version '{version}' to API '{api.Slug}' ({row.OperationCount} operations, score {row.Score}, {row.BreakingCount} breaking changes)",
@@ -105,6 +122,14 @@ public sealed class ApiSpecService(
         catch (DbUpdateException)
         {
             throw new ConflictException($"Version '{version}' of '{api.Slug}' was added by someone else at the same time; upload again.");
+        }
+        stages.Mark("save");
+        // The next upload diffs against this index and the reference shows it: keep the one just built (an index is
+        // never changed once built, and it equals what Unpack would read back).
+        using (var entry = cache.CreateEntry(IndexKey(row.Id)))
+        {
+            CacheIndex(entry);
+            entry.Value = read.Index;
         }
         live.Publish(new ApiVersionRecorded(api.Slug, version, row.BreakingCount));
         return result;
@@ -145,6 +170,8 @@ public sealed class ApiSpecService(
             "api-version", $"{api.Slug}@{row.Label}");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        // SQLite may hand the id to the next version uploaded.
+        cache.Remove(IndexKey(row.Id));
     }
 
     public async Task<IReadOnlyList<ApiVersionSummary>> VersionsAsync(string slug, CancellationToken ct = default)
@@ -183,10 +210,9 @@ public sealed class ApiSpecService(
             return version is null ? null : throw new NotFoundException($"Version '{version}' of API '{slug}'");
         }
         // Versions never change once stored, so a cached index cannot go stale.
-        var index = await cache.GetOrCreateAsync(("api-index", head.Id), async entry =>
+        var index = await cache.GetOrCreateAsync(IndexKey(head.Id), async entry =>
         {
-            entry.SlidingExpiration = TimeSpan.FromMinutes(10);
-            entry.Size = 1;
+            CacheIndex(entry);
             var bytes = await db.ApiVersions.AsNoTracking().Where(v => v.Id == head.Id).Select(v => v.Index).FirstAsync(ct);
             return Unpack<SpecIndex>(bytes);
         });
@@ -420,11 +446,24 @@ public sealed class ApiSpecService(
         return trimmed;
     }
 
+    private static (string, int) IndexKey(int versionId) => ("api-index", versionId);
+
+    private static void CacheIndex(ICacheEntry entry)
+    {
+        entry.SlidingExpiration = TimeSpan.FromMinutes(10);
+        entry.Size = 1;
+    }
+
     internal sealed record StoredScore(IReadOnlyList<RuleOutcome> Rules, IReadOnlyList<SpecFinding> Findings);
 
     internal static byte[] Pack<T>(T value) => Gzip(JsonSerializer.SerializeToUtf8Bytes(value, Json));
 
-    internal static T Unpack<T>(byte[] bytes) => JsonSerializer.Deserialize<T>(Gunzip(bytes), Json)!;
+    internal static T Unpack<T>(byte[] bytes)
+    {
+        // Straight from the gzip stream: no buffer of the whole (several MB) JSON.
+        using var input = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+        return JsonSerializer.Deserialize<T>(input, Json)!;
+    }
 
     private static byte[] Gzip(byte[] data)
     {

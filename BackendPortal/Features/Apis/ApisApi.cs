@@ -86,10 +86,12 @@ public static class ApisApi
     private static async Task<Results<Created<ApiIngestResult>, Ok<ApiIngestResult>, ProblemHttpResult>> UploadVersion(
         ApiSpecService specs, string slug, string? version, bool? dryRun, HttpContext http, CancellationToken ct)
     {
+        var stages = ApiIngestMetrics.Start();
         var text = await ReadBodyAsync(http.Request, specs.MaxSpecBytes, ct);
+        stages.Mark("read-body");
         try
         {
-            var result = await specs.IngestAsync(Actor.From(http.User), slug, text, version, dryRun == true, ct);
+            var result = await specs.IngestAsync(Actor.From(http.User), slug, text, version, dryRun == true, stages, ct);
             return result.DryRun
                 ? TypedResults.Ok(result)
                 : TypedResults.Created($"/api/v1/apis/{slug}/versions/{Uri.EscapeDataString(result.Version)}/score", result);

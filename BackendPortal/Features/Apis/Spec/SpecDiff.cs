@@ -21,11 +21,12 @@ public sealed record SpecChange(string Level, string Kind, string Method, string
 /// Compares two versions of an API the way oasdiff's checks do (kinds named after oasdiff's ids).
 /// Operations are matched by method and path with parameter names ignored.
 /// </summary>
-public sealed class SpecDiff
+public sealed partial class SpecDiff
 {
     private readonly SpecIndex from;
     private readonly SpecIndex to;
     private readonly List<SpecChange> changes = [];
+    private readonly Dictionary<string, List<string>> pathNames = new(StringComparer.Ordinal);
     private SpecOperation current = null!;
 
     private SpecDiff(SpecIndex from, SpecIndex to)
@@ -49,13 +50,13 @@ public sealed class SpecDiff
 
     private void Run()
     {
-        var newOps = to.Operations.GroupBy(o => o.MatchKey).ToDictionary(g => g.Key, g => g.First());
-        var oldOps = from.Operations.GroupBy(o => o.MatchKey).ToDictionary(g => g.Key, g => g.First());
+        var newOps = ByMatchKey(to.Operations);
+        var oldOps = ByMatchKey(from.Operations);
         var newPaths = to.Operations.Select(o => SpecPaths.Normalize(o.Path)).ToHashSet(StringComparer.Ordinal);
-        foreach (var old in oldOps.Values)
+        foreach (var (key, old) in oldOps)
         {
             current = old;
-            if (!newOps.TryGetValue(old.MatchKey, out var now))
+            if (!newOps.TryGetValue(key, out var now))
             {
                 if (!newPaths.Contains(SpecPaths.Normalize(old.Path)))
                 {
@@ -69,11 +70,25 @@ public sealed class SpecDiff
             }
             CompareOperation(old, now);
         }
-        foreach (var added in newOps.Values.Where(n => !oldOps.ContainsKey(n.MatchKey)))
+        foreach (var (key, added) in newOps)
         {
-            current = added;
-            Add(ChangeLevels.Info, "endpoint-added", $"Operation {added.Method} {added.Path} was added.");
+            if (!oldOps.ContainsKey(key))
+            {
+                current = added;
+                Add(ChangeLevels.Info, "endpoint-added", $"Operation {added.Method} {added.Path} was added.");
+            }
         }
+    }
+
+    /// <summary>The first operation for each match key, in document order.</summary>
+    private static Dictionary<string, SpecOperation> ByMatchKey(List<SpecOperation> operations)
+    {
+        var map = new Dictionary<string, SpecOperation>(operations.Count, StringComparer.Ordinal);
+        foreach (var o in operations)
+        {
+            map.TryAdd(o.MatchKey, o);
+        }
+        return map;
     }
 
     private void CompareOperation(SpecOperation old, SpecOperation now)
@@ -94,6 +109,11 @@ public sealed class SpecDiff
     /// </summary>
     private void CompareSecurity(SpecOperation old, SpecOperation now)
     {
+        // The same requirement sets in the same order: nothing can differ (the common case).
+        if (old.Security.Count == now.Security.Count && old.Security.Zip(now.Security).All(p => p.First.SequenceEqual(p.Second, StringComparer.Ordinal)))
+        {
+            return;
+        }
         var before = old.Security.Select(Set).ToList();
         var after = now.Security.Select(Set).ToList();
         if (Open(before) && !Open(after))
@@ -167,7 +187,7 @@ public sealed class SpecDiff
     }
 
     /// <summary>Path parameters match by position (they may be renamed); the others by name and location.</summary>
-    private static SpecParameter? Find(List<SpecParameter> list, SpecParameter p, SpecOperation listOp, SpecOperation pOp)
+    private SpecParameter? Find(List<SpecParameter> list, SpecParameter p, SpecOperation listOp, SpecOperation pOp)
     {
         if (p.In == "path")
         {
@@ -179,11 +199,17 @@ public sealed class SpecDiff
         return list.FirstOrDefault(x => x.In == p.In && string.Equals(x.Name, p.Name, comparison));
     }
 
-    private static int PathPosition(string path, string name)
+    private int PathPosition(string path, string name)
     {
-        var names = System.Text.RegularExpressions.Regex.Matches(path, @"\{([^}]+)\}").Select(m => m.Groups[1].Value).ToList();
+        if (!pathNames.TryGetValue(path, out var names))
+        {
+            pathNames[path] = names = PathParam().Matches(path).Select(m => m.Groups[1].Value).ToList();
+        }
         return names.IndexOf(name);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{([^}]+)\}")]
+    private static partial System.Text.RegularExpressions.Regex PathParam();
 
     private void CompareRequestBody(SpecOperation old, SpecOperation now)
     {
@@ -265,61 +291,64 @@ public sealed class SpecDiff
         }
         var o = Flatten(from, oldRaw);
         var n = Flatten(to, newRaw);
-        var where = request ? "request" : $"response {status}";
-        var label = prefix.Length == 0 ? (request ? "request body" : $"response {status} body") : $"{where} property '{prefix}'";
+        // Built only when a change is reported: most schemas compared are unchanged.
+        string Label() => prefix.Length == 0 ? (request ? "request body" : $"response {status} body") : $"{(request ? "request" : $"response {status}")} property '{prefix}'";
 
         if (TypeOf(o) is { } ot && TypeOf(n) is { } nt && ot != nt)
         {
             Add(ChangeLevels.Breaking, request ? "request-property-type-changed" : "response-property-type-changed",
-                prefix.Length == 0 ? $"The type of the {label} changed from {ot} to {nt}." : $"The type of the {label} changed from {ot} to {nt}.");
+                $"The type of the {Label()} changed from {ot} to {nt}.");
             return;
         }
         if (request)
         {
             foreach (var removed in EnumRemoved(o, n))
             {
-                Add(ChangeLevels.Breaking, "request-property-enum-value-removed", $"Value '{removed}' was removed from the enum of the {label}.");
+                Add(ChangeLevels.Breaking, "request-property-enum-value-removed", $"Value '{removed}' was removed from the enum of the {Label()}.");
             }
         }
-        else
+        else if (o.Enum is { } oldEnum && n.Enum is { } newEnum)
         {
-            foreach (var added in (n.Enum ?? []).Except(o.Enum ?? []).Where(_ => o.Enum is not null))
+            foreach (var added in newEnum.Except(oldEnum))
             {
-                Add(ChangeLevels.Warning, "response-property-enum-value-added", $"Value '{added}' was added to the enum of the {label}; clients may not handle it.");
+                Add(ChangeLevels.Warning, "response-property-enum-value-added", $"Value '{added}' was added to the enum of the {Label()}; clients may not handle it.");
             }
         }
 
-        var oldProps = o.Properties ?? [];
-        var newProps = n.Properties ?? [];
-        var oldRequired = o.Required ?? [];
-        var newRequired = n.Required ?? [];
-        foreach (var (name, prop) in newProps)
+        var oldProps = o.Properties;
+        var newProps = n.Properties;
+        var oldRequired = o.Required;
+        var newRequired = n.Required;
+        foreach (var (name, prop) in newProps ?? [])
         {
             var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
-            if (!oldProps.TryGetValue(name, out var before))
+            if (oldProps is null || !oldProps.TryGetValue(name, out var before))
             {
-                if (request && newRequired.Contains(name) && !prop.ReadOnly)
+                if (request && newRequired is not null && newRequired.Contains(name) && !prop.ReadOnly)
                 {
                     Add(ChangeLevels.Breaking, "new-required-request-property", $"New required request property '{path}' was added.");
                 }
                 continue;
             }
-            if (request && newRequired.Contains(name) && !oldRequired.Contains(name) && !prop.ReadOnly)
+            if (request && newRequired is not null && newRequired.Contains(name) && (oldRequired is null || !oldRequired.Contains(name)) && !prop.ReadOnly)
             {
                 Add(ChangeLevels.Breaking, "request-property-became-required", $"The request property '{path}' became required.");
             }
-            if (!request && oldRequired.Contains(name) && !newRequired.Contains(name) && !prop.WriteOnly)
+            if (!request && oldRequired is not null && oldRequired.Contains(name) && (newRequired is null || !newRequired.Contains(name)) && !prop.WriteOnly)
             {
                 Add(ChangeLevels.Breaking, "response-required-property-became-optional", $"The response {status} property '{path}' is no longer required; clients may not get it.");
             }
             CompareSchema(before, prop, path, request, seen, depth + 1, status);
         }
-        if (!request)
+        if (!request && oldProps is not null)
         {
-            foreach (var name in oldProps.Keys.Where(k => !newProps.ContainsKey(k)))
+            foreach (var name in oldProps.Keys)
             {
-                var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
-                Add(ChangeLevels.Breaking, "response-property-removed", $"The response {status} property '{path}' was removed.");
+                if (newProps is null || !newProps.ContainsKey(name))
+                {
+                    var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
+                    Add(ChangeLevels.Breaking, "response-property-removed", $"The response {status} property '{path}' was removed.");
+                }
             }
         }
         if (o.Items is not null && n.Items is not null)
@@ -373,6 +402,7 @@ public sealed class SpecDiff
 
     private static string? TypeOf(SpecSchema? s) => s?.Type;
 
+    /// <summary>Values of the old enum missing from the new one; nothing when either has no enum.</summary>
     private static IEnumerable<string> EnumRemoved(SpecSchema? o, SpecSchema? n) =>
-        o?.Enum is { } before && n is not null ? before.Except(n.Enum ?? (n.Type == o.Type ? [] : before)).Where(_ => n.Enum is not null) : [];
+        o?.Enum is { } before && n?.Enum is { } after ? before.Except(after) : [];
 }

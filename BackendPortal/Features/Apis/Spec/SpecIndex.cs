@@ -148,6 +148,22 @@ public static class SpecPaths
     }
 
     /// <summary>RFC 6901: "~" becomes "~0" and "/" becomes "~1".</summary>
-    public static string Pointer(params string[] segments) =>
-        "/" + string.Join("/", segments.Select(s => s.Replace("~", "~0").Replace("/", "~1")));
+    public static string Pointer(params string[] segments)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var s in segments)
+        {
+            sb.Append('/');
+            foreach (var c in s)
+            {
+                _ = c switch
+                {
+                    '~' => sb.Append("~0"),
+                    '/' => sb.Append("~1"),
+                    _ => sb.Append(c),
+                };
+            }
+        }
+        return segments.Length == 0 ? "/" : sb.ToString();
+    }
 }

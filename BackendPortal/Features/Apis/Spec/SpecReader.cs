@@ -24,7 +24,8 @@ public static partial class SpecReader
     private const int MaxInlineDepth = 40;
     private const int MaxExampleChars = 4000;
 
-    public static SpecReadResult Read(string text)
+    /// <param name="mark">Called after each stage (probe, parse, index) with its name, for timing.</param>
+    public static SpecReadResult Read(string text, Action<string>? mark = null)
     {
         var trimmed = text.AsSpan().TrimStart();
         if (trimmed.IsEmpty)
@@ -38,27 +39,27 @@ public static partial class SpecReader
         {
             throw new SpecUnreadableException(problems);
         }
+        mark?.Invoke("probe");
 
-        var settings = new OpenApiReaderSettings { LoadExternalRefs = false };
+        // The parser's validation (its default rules) walks the whole document once more; it runs below, beside the
+        // index build, and its errors and warnings are added after the parser's, where the parser puts them.
+        var settings = new OpenApiReaderSettings { LoadExternalRefs = false, RuleSet = ValidationRuleSet.GetEmptyRuleSet() };
         settings.AddYamlReader();
         ReadResult result;
         try
         {
             result = OpenApiDocument.Parse(text, isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
         }
-        catch (Exception e) when (e is OpenApiException or JsonException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (IsParserFailure(e))
         {
             throw new SpecUnreadableException([new SpecDiagnostic("", e.Message, true)]);
         }
-        var diagnostics = new List<SpecDiagnostic>();
-        if (result.Diagnostic is { } d)
+        var errors = result.Diagnostic?.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)).ToList() ?? [];
+        var warnings = result.Diagnostic?.Warnings.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)).ToList() ?? [];
+        if (result.Document is not { } document)
         {
-            diagnostics.AddRange(d.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)));
-            diagnostics.AddRange(d.Warnings.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)));
-        }
-        if (result.Document is null)
-        {
-            throw new SpecUnreadableException(diagnostics.Count > 0 ? diagnostics : [new SpecDiagnostic("", "The parser could not read a document.", true)]);
+            List<SpecDiagnostic> all = [.. errors, .. warnings];
+            throw new SpecUnreadableException(all.Count > 0 ? all : [new SpecDiagnostic("", "The parser could not read a document.", true)]);
         }
         var version = result.Diagnostic?.SpecificationVersion switch
         {
@@ -66,8 +67,27 @@ public static partial class SpecReader
             OpenApiSpecVersion.OpenApi3_1 => "3.1",
             _ => "3.0",
         };
-        return new SpecReadResult(new IndexBuilder(result.Document, version, rootKeys.Contains("security")).Build(), diagnostics);
+        mark?.Invoke("parse");
+        var validation = Task.Run(() => document.Validate(ValidationRuleSet.GetDefaultRuleSet())?.ToList() ?? []);
+        var index = new IndexBuilder(document, version, rootKeys.Contains("security")).Build();
+        mark?.Invoke("index");
+        List<OpenApiError> found;
+        try
+        {
+            found = validation.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (IsParserFailure(e))
+        {
+            throw new SpecUnreadableException([new SpecDiagnostic("", e.Message, true)]);
+        }
+        errors.AddRange(found.OfType<OpenApiValidatorError>().Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)));
+        warnings.AddRange(found.OfType<OpenApiValidatorWarning>().Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)));
+        mark?.Invoke("validate");
+        return new SpecReadResult(index, [.. errors, .. warnings]);
     }
+
+    private static bool IsParserFailure(Exception e) =>
+        e is OpenApiException or JsonException or FormatException or InvalidOperationException or ArgumentException;
 
     private static string CleanPointer(string? pointer) => string.IsNullOrEmpty(pointer) ? "" : pointer.TrimStart('#');
 
@@ -162,6 +182,7 @@ public static partial class SpecReader
     private sealed class IndexBuilder(OpenApiDocument doc, string version, bool hasSecurity)
     {
         private readonly HashSet<string> referenced = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, object> components = new(StringComparer.Ordinal);
 
         public SpecIndex Build()
         {
@@ -199,10 +220,16 @@ public static partial class SpecReader
 
         private SpecOperation Operation(string path, string method, OpenApiOperation op, IList<IOpenApiParameter> shared, List<List<string>> globalSecurity)
         {
-            var own = op.Parameters ?? [];
+            var parameters = (op.Parameters ?? []).Select(Parameter).ToList();
+            var own = parameters.Count;
             // Operation-level parameters override path-level ones with the same name and location.
-            var parameters = own.Concat(shared.Where(s => !own.Any(o => o.Name == s.Name && o.In == s.In)))
-                .Select(Parameter).ToList();
+            foreach (var p in shared.Select(Parameter))
+            {
+                if (!parameters.Take(own).Any(o => o.Name == p.Name && o.In == p.In))
+                {
+                    parameters.Add(p);
+                }
+            }
             return new SpecOperation
             {
                 Method = method,
@@ -223,13 +250,26 @@ public static partial class SpecReader
         private static List<List<string>> Security(IList<OpenApiSecurityRequirement>? requirements) =>
             requirements?.Select(r => r.Keys.Select(k => k.Reference?.Id ?? "").Where(k => k.Length > 0).ToList()).ToList() ?? [];
 
-        private SpecParameter Parameter(IOpenApiParameter p)
+        private SpecParameter Parameter(IOpenApiParameter p) =>
+            p is OpenApiParameterReference { Reference: { Id: { } id, Description: null } }
+                ? Once("parameters/" + id, p, BuildParameter)
+                : BuildParameter(p);
+
+        private SpecParameter BuildParameter(IOpenApiParameter p)
         {
             Track(p, "parameters");
             return new SpecParameter
             {
                 Name = p.Name ?? "",
-                In = p.In?.ToString().ToLowerInvariant() ?? "",
+                In = p.In switch
+                {
+                    null => "",
+                    ParameterLocation.Query => "query",
+                    ParameterLocation.Header => "header",
+                    ParameterLocation.Path => "path",
+                    ParameterLocation.Cookie => "cookie",
+                    { } other => other.ToString().ToLowerInvariant(),
+                },
                 Required = p.Required,
                 Deprecated = p.Deprecated,
                 Description = p.Description,
@@ -238,7 +278,12 @@ public static partial class SpecReader
             };
         }
 
-        private SpecBody Body(IOpenApiRequestBody body)
+        private SpecBody Body(IOpenApiRequestBody body) =>
+            body is OpenApiRequestBodyReference { Reference: { Id: { } id, Description: null } }
+                ? Once("requestBodies/" + id, body, BuildBody)
+                : BuildBody(body);
+
+        private SpecBody BuildBody(IOpenApiRequestBody body)
         {
             Track(body, "requestBodies");
             return new SpecBody { Required = body.Required, Description = body.Description, Content = Content(body.Content) };
@@ -246,8 +291,32 @@ public static partial class SpecReader
 
         private SpecResponse Response(string status, IOpenApiResponse response)
         {
+            var (description, content) = response is OpenApiResponseReference { Reference: { Id: { } id, Description: null } }
+                ? Once("responses/" + id, response, BuildResponse)
+                : BuildResponse(response);
+            return new SpecResponse { Status = status, Description = description, Content = content };
+        }
+
+        private Tuple<string?, List<SpecContent>> BuildResponse(IOpenApiResponse response)
+        {
             Track(response, "responses");
-            return new SpecResponse { Status = status, Description = response.Description, Content = Content(response.Content) };
+            return Tuple.Create(response.Description, Content(response.Content));
+        }
+
+        /// <summary>
+        /// Every property read through a $ref resolves it again (a lookup and a cycle guard), and large documents use
+        /// the same few components thousands of times: a component referred to without overrides is read once and its
+        /// result shared (nothing changes an index once built).
+        /// </summary>
+        private T Once<TElement, T>(string key, TElement element, Func<TElement, T> build) where T : class
+        {
+            if (components.TryGetValue(key, out var done))
+            {
+                return (T)done;
+            }
+            var value = build(element);
+            components[key] = value;
+            return value;
         }
 
         private List<SpecContent> Content(IDictionary<string, OpenApiMediaType>? content) =>
@@ -255,7 +324,7 @@ public static partial class SpecReader
             {
                 MediaType = c.Key,
                 Schema = c.Value.Schema is { } s ? Schema(s, 0) : null,
-                Example = Example(c.Value.Example) ?? Example(c.Value.Examples?.Values.FirstOrDefault()?.Value) ?? (c.Value.Schema is { } sc ? Example(sc.Example) : null),
+                Example = Example(c.Value.Example) ?? Example(c.Value.Examples?.Values.FirstOrDefault()?.Value) ?? (c.Value.Schema is { } sc ? SchemaExample(sc) : null),
             }).ToList() ?? [];
 
         private void Track(object element, string kind)
@@ -287,7 +356,9 @@ public static partial class SpecReader
             }
             if (!top && schema is OpenApiSchemaReference r && r.Reference.Id is { } id)
             {
-                return new SpecSchema { Ref = id, Description = r.Description };
+                return r.Reference.Description is null
+                    ? Once("schema-ref/" + id, r, static r => new SpecSchema { Ref = r.Reference.Id, Description = r.Description })
+                    : new SpecSchema { Ref = id, Description = r.Description };
             }
             if (depth > MaxInlineDepth)
             {
@@ -319,6 +390,13 @@ public static partial class SpecReader
                 Example = Example(schema.Example) ?? Example(schema.Examples?.FirstOrDefault()),
             };
         }
+
+        private string? SchemaExample(IOpenApiSchema schema) =>
+            schema is OpenApiSchemaReference { Reference: { Id: { } id, Example: null, Examples: null } }
+                ? Once("schema-example/" + id, schema, static s => new Box(Example(s.Example))).Value
+                : Example(schema.Example);
+
+        private sealed record Box(string? Value);
 
         private List<SpecSchema>? List(IList<IOpenApiSchema>? schemas, int depth) =>
             schemas is { Count: > 0 } ? schemas.Select(s => Schema(s, depth + 1) ?? new SpecSchema()).ToList() : null;

@@ -13,7 +13,7 @@ public sealed record SpecScore(int Score, IReadOnlyList<RuleOutcome> Rules, IRea
 /// and loses its weight in proportion to the items that fail; the weights add up to 100. Rule ids
 /// follow Spectral's recommended OpenAPI ruleset where Spectral has the rule.
 /// </summary>
-public static class SpecScorer
+public static partial class SpecScorer
 {
     public static readonly IReadOnlyList<ScoreRule> Rules =
     [
@@ -41,46 +41,61 @@ public static class SpecScorer
         var outcomes = new List<RuleOutcome>();
         var rules = Rules.ToDictionary(r => r.Id);
 
-        void Check(string rule, IEnumerable<(bool Ok, string Location, string Message)> items)
+        // Items that pass are only counted: their pointer and message are built for failures alone (a large document
+        // has hundreds of thousands of passing items).
+        void Check<T>(string rule, IEnumerable<T> items, Func<T, bool> ok, Func<T, (string Location, string Message)> describe)
         {
             var r = rules[rule];
             int total = 0, failed = 0;
-            foreach (var (ok, location, message) in items)
+            foreach (var item in items)
             {
                 total++;
-                if (!ok)
+                if (!ok(item))
                 {
                     failed++;
+                    var (location, message) = describe(item);
                     findings.Add(new SpecFinding(rule, r.Severity, location, message));
                 }
             }
             outcomes.Add(new RuleOutcome(rule, r.Weight, total, failed, total == 0 ? 0 : r.Weight * (double)failed / total));
         }
 
+        void CheckLazy(string rule, IEnumerable<(bool Ok, Func<(string Location, string Message)> Describe)> items) =>
+            Check(rule, items, static i => i.Ok, static i => i.Describe());
+
         var ops = index.Operations;
-        Check("info-description", [(!string.IsNullOrWhiteSpace(index.Description), "/info/description", "The API has no description (info.description).")]);
-        Check("info-contact", [(index.HasContact, "/info/contact", "The API names no contact (info.contact).")]);
-        Check("operation-description", ops.Select(o => (
-            !string.IsNullOrWhiteSpace(o.Summary) || !string.IsNullOrWhiteSpace(o.Description), Ptr(o), $"{o.Key} has neither a summary nor a description.")));
-        Check("operation-operationId", ops.Select(o => (o.OperationId is not null, Ptr(o, "operationId"), $"{o.Key} has no operationId.")));
-        var ids = ops.Where(o => o.OperationId is not null).GroupBy(o => o.OperationId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
-        Check("operation-operationId-unique", ops.Where(o => o.OperationId is not null).Select(o => (
-            ids[o.OperationId!] == 1, Ptr(o, "operationId"), $"operationId '{o.OperationId}' of {o.Key} is used by {ids[o.OperationId!] - 1} other operation(s).")));
-        Check("operation-tags", ops.Select(o => (o.Tags.Count > 0, Ptr(o, "tags"), $"{o.Key} has no tags.")));
-        Check("operation-success-response", ops.Select(o => (
-            o.Responses.Any(r => r.Status.Length == 3 && r.Status[0] is '2' or '3' || r.Status is "2XX" or "3XX"), Ptr(o, "responses"), $"{o.Key} documents no success (2xx or 3xx) response.")));
-        Check("operation-4xx-response", ops.Select(o => (
-            o.Responses.Any(r => r.Status.StartsWith('4')), Ptr(o, "responses"), $"{o.Key} documents no 4xx response, so clients cannot tell how it fails.")));
-        Check("parameter-description", ops.SelectMany(o => o.Parameters.Select((p, i) => (
-            !string.IsNullOrWhiteSpace(p.Description), Ptr(o, "parameters", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"Parameter '{p.Name}' ({p.In}) of {o.Key} has no description."))));
+        Check("info-description", [index], static i => !string.IsNullOrWhiteSpace(i.Description), static _ => ("/info/description", "The API has no description (info.description)."));
+        Check("info-contact", [index], static i => i.HasContact, static _ => ("/info/contact", "The API names no contact (info.contact)."));
+        Check("operation-description", ops, static o => !string.IsNullOrWhiteSpace(o.Summary) || !string.IsNullOrWhiteSpace(o.Description),
+            static o => (Ptr(o), $"{o.Key} has neither a summary nor a description."));
+        Check("operation-operationId", ops, static o => o.OperationId is not null, static o => (Ptr(o, "operationId"), $"{o.Key} has no operationId."));
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var o in ops)
+        {
+            if (o.OperationId is { } id)
+            {
+                ids[id] = ids.GetValueOrDefault(id) + 1;
+            }
+        }
+        Check("operation-operationId-unique", ops.Where(o => o.OperationId is not null), o => ids[o.OperationId!] == 1,
+            o => (Ptr(o, "operationId"), $"operationId '{o.OperationId}' of {o.Key} is used by {ids[o.OperationId!] - 1} other operation(s)."));
+        Check("operation-tags", ops, static o => o.Tags.Count > 0, static o => (Ptr(o, "tags"), $"{o.Key} has no tags."));
+        Check("operation-success-response", ops, static o => o.Responses.Exists(r => r.Status.Length == 3 && r.Status[0] is '2' or '3' || r.Status is "2XX" or "3XX"),
+            static o => (Ptr(o, "responses"), $"{o.Key} documents no success (2xx or 3xx) response."));
+        Check("operation-4xx-response", ops, static o => o.Responses.Exists(r => r.Status.StartsWith('4')),
+            static o => (Ptr(o, "responses"), $"{o.Key} documents no 4xx response, so clients cannot tell how it fails."));
+        Check("parameter-description", ops.SelectMany(o => o.Parameters.Select((p, i) => (o, p, i))), static x => !string.IsNullOrWhiteSpace(x.p.Description),
+            static x => (Ptr(x.o, "parameters", x.i.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"Parameter '{x.p.Name}' ({x.p.In}) of {x.o.Key} has no description."));
         var componentPrefix = index.SpecVersion == "2.0" ? "/definitions" : "/components/schemas";
-        Check("property-description", index.Schemas.SelectMany(s => Properties(s.Value, componentPrefix + SpecPaths.Pointer(s.Key), s.Key)));
-        Check("media-schema", ops.SelectMany(o => Bodies(o).Select(b => (b.Content.Schema is not null, b.Location, $"{b.What} ({b.Content.MediaType}) of {o.Key} has no schema."))));
-        Check("media-examples", ops.SelectMany(o => Bodies(o).Select(b => (
-            b.Content.Example is not null || HasExample(index, b.Content.Schema), b.Location, $"{b.What} ({b.Content.MediaType}) of {o.Key} has no example."))));
-        Check("path-params", ops.SelectMany(o => PathParams(o)));
-        Check("security-defined", Security(index));
-        Check("unused-components", index.UnusedComponents.Select(c => (false, Component(index, c), $"Component '{c}' is not used anywhere.")).Append((true, "", "")));
+        CheckLazy("property-description", index.Schemas.SelectMany(s => Properties(s.Value, componentPrefix + SpecPaths.Pointer(s.Key), s.Key)));
+        Check("media-schema", ops.SelectMany(Bodies), static b => b.Content.Schema is not null,
+            static b => (b.Location(), $"{b.What()} ({b.Content.MediaType}) of {b.Operation.Key} has no schema."));
+        Check("media-examples", ops.SelectMany(Bodies), b => b.Content.Example is not null || HasExample(index, b.Content.Schema),
+            static b => (b.Location(), $"{b.What()} ({b.Content.MediaType}) of {b.Operation.Key} has no example."));
+        CheckLazy("path-params", ops.SelectMany(PathParams));
+        CheckLazy("security-defined", Security(index));
+        CheckLazy("unused-components", index.UnusedComponents.Select(c => (false, (Func<(string, string)>)(() => (Component(index, c), $"Component '{c}' is not used anywhere."))))
+            .Append((true, static () => ("", ""))));
         var errors = diagnostics.Where(d => d.IsError).ToList();
         findings.AddRange(diagnostics.Select(d => new SpecFinding("parser", d.IsError ? "error" : "warn", d.Pointer, d.Message)));
         var parserWeight = rules["parser"].Weight;
@@ -97,17 +112,27 @@ public static class SpecScorer
             ? "/definitions/" + component["schemas/".Length..].Replace("~", "~0").Replace("/", "~1")
             : "/components/" + component;
 
-    private static IEnumerable<(SpecContent Content, string Location, string What)> Bodies(SpecOperation o)
+    /// <summary>A request or response body of an operation; its pointer and name are built only for a finding.</summary>
+    private readonly record struct Body(SpecOperation Operation, SpecContent Content, SpecResponse? Response)
+    {
+        public string Location() => Response is null
+            ? Ptr(Operation, "requestBody", "content", Content.MediaType)
+            : Ptr(Operation, "responses", Response.Status, "content", Content.MediaType);
+
+        public string What() => Response is null ? "Request body" : $"Response {Response.Status}";
+    }
+
+    private static IEnumerable<Body> Bodies(SpecOperation o)
     {
         foreach (var c in o.RequestBody?.Content ?? [])
         {
-            yield return (c, Ptr(o, "requestBody", "content", c.MediaType), "Request body");
+            yield return new Body(o, c, null);
         }
         foreach (var r in o.Responses)
         {
             foreach (var c in r.Content)
             {
-                yield return (c, Ptr(o, "responses", r.Status, "content", c.MediaType), $"Response {r.Status}");
+                yield return new Body(o, c, r);
             }
         }
     }
@@ -126,7 +151,7 @@ public static class SpecScorer
         return false;
     }
 
-    private static IEnumerable<(bool, string, string)> Properties(SpecSchema schema, string pointer, string owner)
+    private static IEnumerable<(bool, Func<(string, string)>)> Properties(SpecSchema schema, string pointer, string owner)
     {
         var stack = new Stack<(SpecSchema S, string P, int Depth)>();
         stack.Push((schema, pointer, 0));
@@ -140,8 +165,8 @@ public static class SpecScorer
             {
                 var p = cur.P + "/properties" + SpecPaths.Pointer(name);
                 // A property that is only a $ref is described by its target.
-                yield return (prop.Ref is not null || !string.IsNullOrWhiteSpace(prop.Description) || !string.IsNullOrWhiteSpace(prop.Title), p,
-                    $"Property '{name}' of {owner} has no description.");
+                yield return (prop.Ref is not null || !string.IsNullOrWhiteSpace(prop.Description) || !string.IsNullOrWhiteSpace(prop.Title),
+                    () => (p, $"Property '{name}' of {owner} has no description."));
                 stack.Push((prop, p, cur.Depth + 1));
             }
             if (cur.S.Items is { } items)
@@ -155,57 +180,64 @@ public static class SpecScorer
         }
     }
 
-    private static IEnumerable<(bool, string, string)> PathParams(SpecOperation o)
+    private static IEnumerable<(bool, Func<(string, string)>)> PathParams(SpecOperation o)
     {
-        var inPath = System.Text.RegularExpressions.Regex.Matches(o.Path, @"\{([^}]+)\}").Select(m => m.Groups[1].Value).ToList();
+        if (!o.Path.Contains('{') && !o.Parameters.Exists(p => p.In == "path"))
+        {
+            yield break;
+        }
+        var inPath = PathParam().Matches(o.Path).Select(m => m.Groups[1].Value).ToList();
         var declared = o.Parameters.Where(p => p.In == "path").Select(p => p.Name).ToList();
         foreach (var name in inPath)
         {
-            yield return (declared.Contains(name), Ptr(o, "parameters"), $"Path parameter '{name}' of {o.Key} is in the path but not declared.");
+            yield return (declared.Contains(name), () => (Ptr(o, "parameters"), $"Path parameter '{name}' of {o.Key} is in the path but not declared."));
         }
         foreach (var name in declared.Where(d => !inPath.Contains(d)))
         {
-            yield return (false, Ptr(o, "parameters"), $"Path parameter '{name}' of {o.Key} is declared but not in the path.");
+            yield return (false, () => (Ptr(o, "parameters"), $"Path parameter '{name}' of {o.Key} is declared but not in the path."));
         }
         foreach (var p in o.Parameters.Where(p => p.In == "path" && inPath.Contains(p.Name) && !p.Required))
         {
-            yield return (false, Ptr(o, "parameters"), $"Path parameter '{p.Name}' of {o.Key} must be required.");
+            yield return (false, () => (Ptr(o, "parameters"), $"Path parameter '{p.Name}' of {o.Key} must be required."));
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{([^}]+)\}")]
+    private static partial System.Text.RegularExpressions.Regex PathParam();
 
     /// <summary>
     /// OpenAPI 3.x and Swagger 2.0 agree: requirement sets are alternatives, an operation's own <c>security</c>
     /// replaces the document's, <c>security: []</c> turns security off and an empty set <c>{}</c> allows anonymous
     /// calls. Both count as "no security" here; a mix such as <c>[{}, {oauth: []}]</c> (optional credentials) passes.
     /// </summary>
-    private static IEnumerable<(bool, string, string)> Security(SpecIndex index)
+    private static IEnumerable<(bool, Func<(string, string)>)> Security(SpecIndex index)
     {
         var swagger = index.SpecVersion == "2.0";
-        yield return (index.SecuritySchemes.Count > 0, swagger ? "/securityDefinitions" : "/components/securitySchemes",
-            swagger ? "The API defines no security schemes (securityDefinitions)." : "The API defines no security schemes (components.securitySchemes).");
+        yield return (index.SecuritySchemes.Count > 0, () => (swagger ? "/securityDefinitions" : "/components/securitySchemes",
+            swagger ? "The API defines no security schemes (securityDefinitions)." : "The API defines no security schemes (components.securitySchemes)."));
         if (index.DocumentSecurity is { } global)
         {
-            yield return (!Off(global), "/security", global.Count == 0
+            yield return (!Off(global), () => ("/security", global.Count == 0
                 ? "The document turns security off for every operation that does not override it (security: [])."
-                : "The document allows anonymous calls only (security: [{}]).");
+                : "The document allows anonymous calls only (security: [{}])."));
             foreach (var item in Undefined(index, global, "/security", "The document"))
             {
                 yield return item;
             }
         }
+        var schemes = index.SecuritySchemes.ToHashSet(StringComparer.Ordinal);
         foreach (var o in index.Operations)
         {
-            var pointer = o.OwnSecurity || index.DocumentSecurity is null ? Ptr(o, "security") : "/security";
-            var message = o.OwnSecurity
+            var own = o.OwnSecurity || index.DocumentSecurity is null;
+            yield return (!Off(o.Security), () => (own ? Ptr(o, "security") : "/security", o.OwnSecurity
                 ? o.Security.Count == 0 ? $"{o.Key} turns security off (security: [])." : $"{o.Key} allows anonymous calls only (security: [{{}}])."
                 : index.DocumentSecurity is null
                     ? $"{o.Key} has no security requirement (neither its own nor the document's)."
-                    : $"{o.Key} has no security: it inherits the document's security, which is turned off.";
-            yield return (!Off(o.Security), pointer, message);
+                    : $"{o.Key} has no security: it inherits the document's security, which is turned off."));
             // Undefined schemes in the document's security are reported once, above.
-            if (o.OwnSecurity)
+            if (o.OwnSecurity && o.Security.Exists(set => set.Exists(n => !schemes.Contains(n))))
             {
-                foreach (var item in Undefined(index, o.Security, pointer, o.Key))
+                foreach (var item in Undefined(index, o.Security, own ? Ptr(o, "security") : "/security", o.Key))
                 {
                     yield return item;
                 }
@@ -215,15 +247,16 @@ public static class SpecScorer
 
     private static bool Off(List<List<string>> requirements) => requirements.All(set => set.Count == 0);
 
-    private static IEnumerable<(bool, string, string)> Undefined(SpecIndex index, List<List<string>> requirements, string pointer, string who)
+    private static IEnumerable<(bool, Func<(string, string)>)> Undefined(SpecIndex index, List<List<string>> requirements, string pointer, string who)
     {
         var where = index.SpecVersion == "2.0" ? "securityDefinitions" : "components.securitySchemes";
         for (var i = 0; i < requirements.Count; i++)
         {
             foreach (var name in requirements[i].Where(n => !index.SecuritySchemes.Contains(n)))
             {
-                yield return (false, $"{pointer}/{i}/{SpecPaths.Pointer(name).TrimStart('/')}",
-                    $"{who} requires security scheme '{name}', which is not defined in {where}.");
+                var set = i;
+                yield return (false, () => ($"{pointer}/{set}/{SpecPaths.Pointer(name).TrimStart('/')}",
+                    $"{who} requires security scheme '{name}', which is not defined in {where}."));
             }
         }
     }
