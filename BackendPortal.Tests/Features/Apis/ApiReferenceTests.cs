@@ -38,9 +38,10 @@ public class ApiReferenceTests : PortalTestContext
     {
         var cut = Render<ApiReference>(p => p.Add(x => x.Index, Large));
         cut.Find("input").Input("res12/");
-        cut.WaitForAssertion(() => Assert.All(cut.FindAll(".api-ref-op .api-ref-path"), e => Assert.Contains("res12/", e.TextContent)));
+        // The search is debounced on a timer: on a loaded machine it can take longer than bUnit's default wait.
+        cut.WaitForAssertion(() => Assert.All(cut.FindAll(".api-ref-op .api-ref-path"), e => Assert.Contains("res12/", e.TextContent)), TimeSpan.FromSeconds(10));
         cut.Find("input").Input("Node");
-        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll(".api-ref-op .api-ref-path"), e => e.TextContent == "Node"));
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll(".api-ref-op .api-ref-path"), e => e.TextContent == "Node"), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
