@@ -32,13 +32,13 @@ public sealed class FlakyTestService(IDbContextFactory<AppDbContext> dbs, TimePr
     /// verdict (a flip back to passing), but only of a test that failed in the suite's window or is flagged now;
     /// the run rows' own failure counts and the flagged set answer that on two indexes, without reading results.
     /// (A rerun-passed test in the window was flagged when its run was judged, so the flagged set covers it.)
+    /// The checks use the caller's context (the request's own), the full judgement its own.
     /// </summary>
-    public async Task EvaluateAfterRunAsync(int serviceId, string suite, bool runHasFailuresOrReruns, CancellationToken ct = default)
+    public async Task EvaluateAfterRunAsync(AppDbContext db, int serviceId, string suite, bool runHasFailuresOrReruns, CancellationToken ct = default)
     {
         if (!runHasFailuresOrReruns)
         {
             var window = Math.Max(2, options.Value.FlakyWindow);
-            await using var db = await dbs.CreateDbContextAsync(ct);
             if (!await AnyFlagged(db, serviceId, suite, ct) && !await FailureInWindow(db, serviceId, suite, window, ct))
             {
                 return;

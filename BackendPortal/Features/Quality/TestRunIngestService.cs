@@ -84,29 +84,28 @@ public sealed class TestRunIngestService(
         int serviceId;
         KeyToWrite? keyToWrite = null;
         var key = Slug.Key(slug);
-        await using (var db = await dbs.CreateDbContextAsync(ct))
+        // One context for the whole request: making a context (its internal services, every DbSet) costs more than a small query.
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        serviceId = await ServiceIdByKey(db, key, ct);
+        if (serviceId == 0)
         {
-            serviceId = await ServiceIdByKey(db, key, ct);
-            if (serviceId == 0)
+            throw new NotFoundException($"Service '{slug}'");
+        }
+        if (idempotencyKey is not null)
+        {
+            var fingerprint = Fingerprint(input, upload);
+            var scope = IdempotencyKeys.Scope(actor.UserId, $"POST /api/v1/services/{key}/test-runs");
+            long? stale = null;
+            // A retry usually finds its key already there: the common replay is one read and no write.
+            if (await IdempotencyKeys.FindAsync(db, scope, idempotencyKey, ct) is { } existing)
             {
-                throw new NotFoundException($"Service '{slug}'");
-            }
-            if (idempotencyKey is not null)
-            {
-                var fingerprint = Fingerprint(input, upload);
-                var scope = IdempotencyKeys.Scope(actor.UserId, $"POST /api/v1/services/{key}/test-runs");
-                long? stale = null;
-                // A retry usually finds its key already there: the common replay is one read and no write.
-                if (await IdempotencyKeys.FindAsync(db, scope, idempotencyKey, ct) is { } existing)
+                if (idempotency.Judge(existing, fingerprint) is { } replay)
                 {
-                    if (idempotency.Judge(existing, fingerprint) is { } replay)
-                    {
-                        return new IngestResult(replay.StatusCode, replay.ResponseJson!, replay.Location, true);
-                    }
-                    stale = existing.Id;
+                    return new IngestResult(replay.StatusCode, replay.ResponseJson!, replay.Location, true);
                 }
-                keyToWrite = new KeyToWrite(scope, idempotencyKey, fingerprint, stale);
+                stale = existing.Id;
             }
+            keyToWrite = new KeyToWrite(scope, idempotencyKey, fingerprint, stale);
         }
 
         using var inFlight = keyToWrite is null ? null : idempotency.Enter(keyToWrite.Scope, keyToWrite.Key, keyToWrite.Fingerprint);
@@ -118,12 +117,12 @@ public sealed class TestRunIngestService(
         bool needsJudging;
         try
         {
-            (created, json, location, needsJudging) = await StoreAsync(actor, slug, serviceId, input, upload, parsed, keyToWrite, ct);
+            (created, json, location, needsJudging) = await StoreAsync(db, actor, slug, serviceId, input, upload, parsed, keyToWrite, ct);
         }
         catch (DbUpdateException) when (keyToWrite is not null)
         {
             // Another instance stored a run with this key first; ours was rolled back. Answer as it would.
-            await using var db = await dbs.CreateDbContextAsync(ct);
+            db.ChangeTracker.Clear();
             var winner = await IdempotencyKeys.FindAsync(db, keyToWrite.Scope, keyToWrite.Key, ct);
             if (winner is null || idempotency.Judge(winner, keyToWrite.Fingerprint) is not { } replay)
             {
@@ -135,7 +134,7 @@ public sealed class TestRunIngestService(
 
         try
         {
-            await flaky.EvaluateAfterRunAsync(serviceId, input.Suite!, needsJudging, ct);
+            await flaky.EvaluateAfterRunAsync(db, serviceId, input.Suite!, needsJudging, ct);
             if (Random.Shared.Next(200) == 0)
             {
                 await idempotency.PurgeExpiredAsync(ct);
@@ -185,9 +184,8 @@ public sealed class TestRunIngestService(
     /// a failure or a key another instance wrote first rolls it all back, so nothing of it is stored.
     /// </summary>
     private async Task<(TestRunCreated, string, string, bool)> StoreAsync(
-        Actor actor, string slug, int serviceId, TestRunInput input, UploadSpool upload, Parsed? parsed, KeyToWrite? keyToWrite, CancellationToken ct)
+        AppDbContext db, Actor actor, string slug, int serviceId, TestRunInput input, UploadSpool upload, Parsed? parsed, KeyToWrite? keyToWrite, CancellationToken ct)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
         using var gate = await writes.EnterAsync(db.Database, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var run = new TestRun
@@ -247,6 +245,7 @@ public sealed class TestRunIngestService(
         // One statement batch: the key's row, and for a streamed upload the run's counts (nothing when neither).
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
         return (created, json, location, rerun || run.Failed + run.Errors > 0);
     }
 
