@@ -64,6 +64,7 @@ public sealed class BenchHost : WebApplicationFactory<Program>
         {
             services.AddSingleton(Circuits);
             services.AddScoped<CircuitHandler, CircuitCounter.Handler>();
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, NoopEndpoint>();
         });
         builder.ConfigureLogging(logging =>
         {

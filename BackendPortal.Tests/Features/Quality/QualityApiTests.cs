@@ -303,6 +303,33 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task A_key_held_by_a_request_of_this_instance_is_409_or_422_and_nothing_is_written()
+    {
+        var (client, slug, user) = await QaClientAsync();
+        var key = Guid.NewGuid().ToString();
+        var xml = Fixture("pytest.xml");
+        string fingerprint;
+        await using (var spool = await UploadSpool.FromBytesAsync((null, Encoding.UTF8.GetBytes(xml))))
+        {
+            fingerprint = TestRunIngestService.Fingerprint(TestRunIngestService.Validate(new TestRunInput(null, null, null, null)), spool);
+        }
+        var keys = factory.Services.GetRequiredService<IdempotencyKeys>();
+        var scope = IdempotencyKeys.Scope(user.Id, $"POST /api/v1/services/{Slug.Key(slug)}/test-runs");
+
+        using (keys.Enter(scope, key, fingerprint))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, (await client.SendAsync(Post(slug, xml, key))).StatusCode);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.SendAsync(Post(slug, Fixture("jest-junit.xml"), key))).StatusCode);
+        }
+        Assert.Equal(0, await RunCountAsync(slug));
+        Assert.Equal(0, await factory.WithDbAsync(db => db.IdempotencyKeys.CountAsync(k => k.Key == key)));
+
+        // Once the holder is gone the key is free.
+        Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(Post(slug, xml, key))).StatusCode);
+        Assert.Equal(1, await RunCountAsync(slug));
+    }
+
+    [Fact]
     public async Task Concurrent_replays_of_one_key_store_exactly_one_run()
     {
         var (client, slug, _) = await QaClientAsync();

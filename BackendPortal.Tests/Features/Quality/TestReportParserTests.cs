@@ -51,6 +51,28 @@ public class TestReportParserTests
     }
 
     [Fact]
+    public void Gradle_writes_one_suite_per_class_with_output_per_test_and_split_cdata()
+    {
+        // As Gradle's JUnitXmlResultWriter writes build/test-results/test/TEST-<class>.xml (JUnit 5 display names).
+        var (result, cases) = ParseFile("TEST-com.example.billing.InvoiceCalculatorTest.xml");
+
+        Assert.Equal("junit", result.Format);
+        Assert.Equal(6, cases.Count);
+        Assert.Equal(4, Count(cases, TestOutcome.Passed));
+        Assert.Equal(1, Count(cases, TestOutcome.Failed));
+        Assert.Equal(1, Count(cases, TestOutcome.Skipped));
+        Assert.All(cases, c => Assert.Equal("com.example.billing.InvoiceCalculatorTest", c.ClassName));
+        Assert.Contains("[2] rate=0.19, expected=119.00", cases.Select(c => c.Name));
+        var failed = cases.Single(c => c.Outcome == TestOutcome.Failed);
+        Assert.Equal("roundsHalfEven()", failed.Name);
+        Assert.Equal("org.opentest4j.AssertionFailedError: expected: <10.02> but was: <10.03>", failed.Message);
+        Assert.Contains("InvoiceCalculatorTest.java:58", failed.Details);
+        Assert.Equal(12, failed.DurationMs, 3);
+        Assert.Equal("appliesCurrencyOfCustomer()", cases.Single(c => c.Outcome == TestOutcome.Skipped).Name);
+        Assert.Equal(318, result.DurationMs, 3);
+    }
+
+    [Fact]
     public void Pytest_setup_errors_skips_and_xfails()
     {
         var (_, cases) = ParseFile("pytest.xml");

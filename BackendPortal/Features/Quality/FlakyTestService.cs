@@ -18,6 +18,35 @@ public sealed class QuarantineInput
 
 public sealed class FlakyTestService(IDbContextFactory<AppDbContext> dbs, TimeProvider clock, IOptions<QualityOptions> options, AuditService audit, SqliteWriteGate writes)
 {
+    private static readonly Func<AppDbContext, int, string, int, CancellationToken, Task<bool>> FailureInWindow =
+        EF.CompileAsyncQuery((AppDbContext db, int serviceId, string suite, int window, CancellationToken ct) =>
+            db.Set<TestRun>().Where(r => r.ServiceId == serviceId && r.Suite == suite)
+                .OrderByDescending(r => r.Id).Take(window).Any(r => r.Failed + r.Errors > 0));
+
+    private static readonly Func<AppDbContext, int, string, CancellationToken, Task<bool>> AnyFlagged =
+        EF.CompileAsyncQuery((AppDbContext db, int serviceId, string suite, CancellationToken ct) =>
+            db.Set<FlakyTest>().Any(f => f.ServiceId == serviceId && f.Suite == suite && f.IsFlaky));
+
+    /// <summary>
+    /// After a run is stored. A run with failures or reruns is judged in full. A clean run can still change a
+    /// verdict (a flip back to passing), but only of a test that failed in the suite's window or is flagged now;
+    /// the run rows' own failure counts and the flagged set answer that on two indexes, without reading results.
+    /// (A rerun-passed test in the window was flagged when its run was judged, so the flagged set covers it.)
+    /// The checks use the caller's context (the request's own), the full judgement its own.
+    /// </summary>
+    public async Task EvaluateAfterRunAsync(AppDbContext db, int serviceId, string suite, bool runHasFailuresOrReruns, CancellationToken ct = default)
+    {
+        if (!runHasFailuresOrReruns)
+        {
+            var window = Math.Max(2, options.Value.FlakyWindow);
+            if (!await AnyFlagged(db, serviceId, suite, ct) && !await FailureInWindow(db, serviceId, suite, window, ct))
+            {
+                return;
+            }
+        }
+        await EvaluateAsync(serviceId, suite, ct);
+    }
+
     /// <summary>
     /// Re-judges the tests that could have changed state: those that failed (or passed on a rerun)
     /// in the suite's last N runs, and those flagged flaky before. A green run of a stable suite costs two small reads.

@@ -27,8 +27,12 @@ public sealed record IdempotencyClaim(long? RecordId, int StatusCode, string? Re
 }
 
 /// <summary>
-/// Idempotency-Key after draft-ietf-httpapi-idempotency-key-header: a unique (scope, key) row is
-/// inserted before the work starts, so two instances sharing the database cannot both do it.
+/// Idempotency-Key after draft-ietf-httpapi-idempotency-key-header: a unique (scope, key) row, written in the
+/// same transaction as the work, so two instances sharing the database cannot both do it (the loser's insert
+/// fails, its work is rolled back and it replays the winner's response). Within an instance a key being
+/// processed is held in memory, which answers 409 to a concurrent request without a database write.
+/// <see cref="ClaimAsync(string, string, string, CancellationToken)"/> writes an unfinished row up front, for
+/// work that cannot share a transaction with its key.
 /// Same key and fingerprint: the stored response is replayed; another fingerprint: 422; still in flight: 409.
 /// </summary>
 public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimeProvider clock, IOptions<QualityOptions> options, SqliteWriteGate writes)
@@ -136,25 +140,79 @@ public sealed class IdempotencyKeys(IDbContextFactory<AppDbContext> dbs, TimePro
         throw new IdempotencyKeyInFlightException();
     }
 
-    private static Task<IdempotencyRecord?> Find(AppDbContext db, string scope, string key, CancellationToken ct) =>
-        db.Set<IdempotencyRecord>().AsNoTracking().Where(k => k.Scope == scope && k.Key == key).FirstOrDefaultAsync(ct);
+    private static Task<IdempotencyRecord?> Find(AppDbContext db, string scope, string key, CancellationToken ct) => FindCompiled(db, scope, key, ct);
 
-    /// <summary>Records the response in the same transaction as the work it describes.</summary>
-    public static Task CompleteAsync(AppDbContext db, long recordId, int status, string json, string? location, CancellationToken ct) =>
-        db.Set<IdempotencyRecord>().Where(k => k.Id == recordId).ExecuteUpdateAsync(s => s
-            .SetProperty(k => k.Completed, true)
-            .SetProperty(k => k.StatusCode, status)
-            .SetProperty(k => k.ResponseJson, json)
-            .SetProperty(k => k.Location, location), ct);
+    private static readonly Func<AppDbContext, string, string, CancellationToken, Task<IdempotencyRecord?>> FindCompiled =
+        EF.CompileAsyncQuery((AppDbContext db, string scope, string key, CancellationToken ct) =>
+            db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefault(k => k.Scope == scope && k.Key == key));
 
-    /// <summary>The work failed: forget the key so the client may retry (with the same or a corrected body).</summary>
-    public async Task ReleaseAsync(long recordId)
+    /// <summary>The stored row for the key, if any (no tracking).</summary>
+    public static Task<IdempotencyRecord?> FindAsync(AppDbContext db, string scope, string key, CancellationToken ct) => FindCompiled(db, scope, key, ct);
+
+    /// <summary>
+    /// What an existing row means for a request with <paramref name="fingerprint"/>: a replay of its stored response,
+    /// 422 for another body, 409 while its request is still in progress elsewhere, or null when the row is stale
+    /// (expired, or claimed and abandoned) and the key may be taken again.
+    /// </summary>
+    public IdempotencyClaim? Judge(IdempotencyRecord existing, string fingerprint)
     {
-        await using var db = await dbs.CreateDbContextAsync();
-        using (await writes.EnterAsync(db.Database))
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (existing.ExpiresAt <= now || (!existing.Completed && existing.CreatedAt <= now - AbandonedAfter))
         {
-            await db.Set<IdempotencyRecord>().Where(k => k.Id == recordId && !k.Completed).ExecuteDeleteAsync();
+            return null;
         }
+        if (!string.Equals(existing.Fingerprint, fingerprint, StringComparison.Ordinal))
+        {
+            throw new IdempotencyKeyMismatchException();
+        }
+        if (!existing.Completed)
+        {
+            throw new IdempotencyKeyInFlightException();
+        }
+        return new IdempotencyClaim(null, existing.StatusCode, existing.ResponseJson, existing.Location);
+    }
+
+    /// <summary>A new row for a key whose work is done: written in the same transaction as that work.</summary>
+    public IdempotencyRecord CompletedRecord(string scope, string key, string fingerprint, int status, string json, string? location)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new IdempotencyRecord
+        {
+            Scope = scope,
+            Key = key,
+            Fingerprint = fingerprint,
+            Completed = true,
+            StatusCode = status,
+            ResponseJson = json,
+            Location = location,
+            CreatedAt = now,
+            ExpiresAt = now.AddHours(Math.Max(24, options.Value.IdempotencyKeyHours)),
+        };
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Scope, string Key), string> inFlight = new();
+
+    /// <summary>
+    /// Marks the key as being processed by this instance until the returned handle is disposed: a second request
+    /// with it meanwhile gets 409 (or 422 for another body) at once. The key's database row is written only with
+    /// the finished work, so the unique (scope, key) row still decides between instances.
+    /// </summary>
+    public InFlightKey Enter(string scope, string key, string fingerprint)
+    {
+        if (!inFlight.TryAdd((scope, key), fingerprint))
+        {
+            if (inFlight.TryGetValue((scope, key), out var other) && !string.Equals(other, fingerprint, StringComparison.Ordinal))
+            {
+                throw new IdempotencyKeyMismatchException();
+            }
+            throw new IdempotencyKeyInFlightException();
+        }
+        return new InFlightKey(inFlight, (scope, key));
+    }
+
+    public sealed class InFlightKey(System.Collections.Concurrent.ConcurrentDictionary<(string Scope, string Key), string> map, (string, string) id) : IDisposable
+    {
+        public void Dispose() => map.TryRemove(id, out _);
     }
 
     /// <summary>Drops keys past their retention; called now and then by ingestion, cheap on the ExpiresAt index.</summary>

@@ -64,53 +64,77 @@ public sealed class TestRunIngestService(
         return new TestRunInput(suite, commit, branch, url);
     }
 
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<int>> ServiceIdByKey =
+        EF.CompileAsyncQuery((AppDbContext db, string key, CancellationToken ct) =>
+            db.Services.Where(s => s.SlugKey == key).Select(s => s.Id).FirstOrDefault());
+
+    /// <summary>Uploads up to this size are parsed before the write transaction (outside the write gate); larger ones stream into it.</summary>
+    private const long ParseFirstBytes = 256 * 1024;
+
+    /// <summary>What the Idempotency-Key asks of the store: write this key's row with the run, after deleting a stale one.</summary>
+    private sealed record KeyToWrite(string Scope, string Key, string Fingerprint, long? StaleId);
+
+    /// <summary>The cases of a small upload, parsed before the transaction.</summary>
+    private sealed record Parsed(List<ParsedCase> Cases, int[] Counts, string Format, double DurationMs);
+
     public async Task<IngestResult> IngestAsync(Actor actor, string slug, TestRunInput input, UploadSpool upload, string? idempotencyKey, CancellationToken ct)
     {
         QualityAccess.RequireIngester(actor);
         input = Validate(input);
         int serviceId;
-        long? claim = null;
-        await using (var db = await dbs.CreateDbContextAsync(ct))
+        KeyToWrite? keyToWrite = null;
+        var key = Slug.Key(slug);
+        // One context for the whole request: making a context (its internal services, every DbSet) costs more than a small query.
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        serviceId = await ServiceIdByKey(db, key, ct);
+        if (serviceId == 0)
         {
-            var key = Slug.Key(slug);
-            serviceId = await db.Services.Where(s => s.SlugKey == key).Select(s => s.Id).FirstOrDefaultAsync(ct);
-            if (serviceId == 0)
+            throw new NotFoundException($"Service '{slug}'");
+        }
+        if (idempotencyKey is not null)
+        {
+            var fingerprint = Fingerprint(input, upload);
+            var scope = IdempotencyKeys.Scope(actor.UserId, $"POST /api/v1/services/{key}/test-runs");
+            long? stale = null;
+            // A retry usually finds its key already there: the common replay is one read and no write.
+            if (await IdempotencyKeys.FindAsync(db, scope, idempotencyKey, ct) is { } existing)
             {
-                throw new NotFoundException($"Service '{slug}'");
-            }
-            if (idempotencyKey is not null)
-            {
-                var fingerprint = Fingerprint(input, upload);
-                var scope = IdempotencyKeys.Scope(actor.UserId, $"POST /api/v1/services/{key}/test-runs");
-                var claimed = await idempotency.ClaimAsync(db, scope, idempotencyKey, fingerprint, ct);
-                if (claimed.IsReplay)
+                if (idempotency.Judge(existing, fingerprint) is { } replay)
                 {
-                    return new IngestResult(claimed.StatusCode, claimed.ResponseJson!, claimed.Location, true);
+                    return new IngestResult(replay.StatusCode, replay.ResponseJson!, replay.Location, true);
                 }
-                claim = claimed.RecordId;
+                stale = existing.Id;
             }
+            keyToWrite = new KeyToWrite(scope, idempotencyKey, fingerprint, stale);
         }
 
+        using var inFlight = keyToWrite is null ? null : idempotency.Enter(keyToWrite.Scope, keyToWrite.Key, keyToWrite.Fingerprint);
+        // Small uploads are parsed here, in parallel with other requests; only the inserts wait for the write gate.
+        var parsed = upload.TotalBytes <= ParseFirstBytes ? ParseAll(upload) : null;
         TestRunCreated created;
         string json;
         string location;
+        bool needsJudging;
         try
         {
-            (created, json, location) = await StoreAsync(actor, slug, serviceId, input, upload, claim, ct);
+            (created, json, location, needsJudging) = await StoreAsync(db, actor, slug, serviceId, input, upload, parsed, keyToWrite, ct);
         }
-        catch
+        catch (DbUpdateException) when (keyToWrite is not null)
         {
-            if (claim is { } id)
+            // Another instance stored a run with this key first; ours was rolled back. Answer as it would.
+            db.ChangeTracker.Clear();
+            var winner = await IdempotencyKeys.FindAsync(db, keyToWrite.Scope, keyToWrite.Key, ct);
+            if (winner is null || idempotency.Judge(winner, keyToWrite.Fingerprint) is not { } replay)
             {
-                await idempotency.ReleaseAsync(id);
+                throw;
             }
-            throw;
+            return new IngestResult(replay.StatusCode, replay.ResponseJson!, replay.Location, true);
         }
         live.Publish(new TestRunRecorded(slug, created.Id, input.Suite!, created.Failed + created.Errors > 0));
 
         try
         {
-            await flaky.EvaluateAsync(serviceId, input.Suite!, ct);
+            await flaky.EvaluateAfterRunAsync(db, serviceId, input.Suite!, needsJudging, ct);
             if (Random.Shared.Next(200) == 0)
             {
                 await idempotency.PurgeExpiredAsync(ct);
@@ -128,10 +152,40 @@ public sealed class TestRunIngestService(
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
             $"{input.Suite}\n{input.Commit}\n{input.Branch}\n{input.BuildUrl}\n{upload.ContentHash()}")));
 
-    private async Task<(TestRunCreated, string, string)> StoreAsync(
-        Actor actor, string slug, int serviceId, TestRunInput input, UploadSpool upload, long? claim, CancellationToken ct)
+    private Parsed ParseAll(UploadSpool upload)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
+        var cases = new List<ParsedCase>();
+        var counts = new int[4];
+        var (format, duration) = ParseFiles(upload, c =>
+        {
+            counts[(int)c.Outcome]++;
+            cases.Add(c);
+        });
+        return new Parsed(cases, counts, format, duration);
+    }
+
+    private (string Format, double DurationMs) ParseFiles(UploadSpool upload, Action<ParsedCase> sink)
+    {
+        var formats = new SortedSet<string>(StringComparer.Ordinal);
+        double duration = 0;
+        var maxDepth = options.Value.MaxXmlDepth;
+        foreach (var file in upload.Files)
+        {
+            var result = TestReportParser.Parse(file.Open, sink, maxDepth,
+                upload.Files.Count > 1 ? file.Name ?? $"file {formats.Count + 1}" : file.Name);
+            formats.Add(result.Format);
+            duration += result.DurationMs;
+        }
+        return (string.Join("+", formats), duration);
+    }
+
+    /// <summary>
+    /// One write transaction: the run, its cases and the Idempotency-Key's row with the response. A refused file,
+    /// a failure or a key another instance wrote first rolls it all back, so nothing of it is stored.
+    /// </summary>
+    private async Task<(TestRunCreated, string, string, bool)> StoreAsync(
+        AppDbContext db, Actor actor, string slug, int serviceId, TestRunInput input, UploadSpool upload, Parsed? parsed, KeyToWrite? keyToWrite, CancellationToken ct)
+    {
         using var gate = await writes.EnterAsync(db.Database, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var run = new TestRun
@@ -145,44 +199,65 @@ public sealed class TestRunIngestService(
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             CreatedBy = actor.Name,
         };
+        if (parsed is not null)
+        {
+            SetCounts(run, parsed.Counts, parsed.Format, parsed.DurationMs);
+        }
         db.Add(run);
         await db.SaveChangesAsync(ct);
 
-        using var rows = new ResultRows(db, tx, run.Id, serviceId, run.Suite);
-        var counts = new int[4];
-        var formats = new SortedSet<string>(StringComparer.Ordinal);
-        double duration = 0;
-        var maxDepth = options.Value.MaxXmlDepth;
-        foreach (var file in upload.Files)
+        var rerun = false;
+        using (var rows = new ResultRows(db, tx, run.Id, serviceId, run.Suite))
         {
-            var parsed = TestReportParser.Parse(file.Open, c =>
+            if (parsed is not null)
             {
-                counts[(int)c.Outcome]++;
-                rows.Add(c);
-            }, maxDepth, upload.Files.Count > 1 ? file.Name ?? $"file {formats.Count + 1}" : file.Name);
-            formats.Add(parsed.Format);
-            duration += parsed.DurationMs;
+                foreach (var c in parsed.Cases)
+                {
+                    rerun |= c.FlakyInRun;
+                    rows.Add(c);
+                }
+            }
+            else
+            {
+                var counts = new int[4];
+                var (format, duration) = ParseFiles(upload, c =>
+                {
+                    counts[(int)c.Outcome]++;
+                    rerun |= c.FlakyInRun;
+                    rows.Add(c);
+                });
+                SetCounts(run, counts, format, duration);
+            }
+            rows.Flush();
         }
-        rows.Flush();
 
-        run.Format = string.Join("+", formats);
+        var created = new TestRunCreated(run.Id, run.Total, run.Passed, run.Failed, run.Errors, run.Skipped, run.DurationMs);
+        var json = JsonSerializer.Serialize(created, JsonSerializerOptions.Web);
+        var location = $"/api/v1/services/{slug}/test-runs/{run.Id}";
+        if (keyToWrite is not null)
+        {
+            if (keyToWrite.StaleId is { } staleId)
+            {
+                await db.Set<IdempotencyRecord>().Where(k => k.Id == staleId).ExecuteDeleteAsync(ct);
+            }
+            db.Add(idempotency.CompletedRecord(keyToWrite.Scope, keyToWrite.Key, keyToWrite.Fingerprint, StatusCodes.Status201Created, json, location));
+        }
+        // One statement batch: the key's row, and for a streamed upload the run's counts (nothing when neither).
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return (created, json, location, rerun || run.Failed + run.Errors > 0);
+    }
+
+    private static void SetCounts(TestRun run, int[] counts, string format, double durationMs)
+    {
+        run.Format = format;
         run.Passed = counts[(int)TestOutcome.Passed];
         run.Failed = counts[(int)TestOutcome.Failed];
         run.Errors = counts[(int)TestOutcome.Error];
         run.Skipped = counts[(int)TestOutcome.Skipped];
         run.Total = counts.Sum();
-        run.DurationMs = (long)Math.Round(duration);
-        await db.SaveChangesAsync(ct);
-
-        var created = new TestRunCreated(run.Id, run.Total, run.Passed, run.Failed, run.Errors, run.Skipped, run.DurationMs);
-        var json = JsonSerializer.Serialize(created, JsonSerializerOptions.Web);
-        var location = $"/api/v1/services/{slug}/test-runs/{run.Id}";
-        if (claim is { } id)
-        {
-            await IdempotencyKeys.CompleteAsync(db, id, StatusCodes.Status201Created, json, location, ct);
-        }
-        await tx.CommitAsync(ct);
-        return (created, json, location);
+        run.DurationMs = (long)Math.Round(durationMs);
     }
 
     /// <summary>

@@ -10,8 +10,7 @@ public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenService tokens,
-    IUserClaimsPrincipalFactory<ApplicationUser> principals)
+    TokenService tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -24,7 +23,9 @@ public sealed class TokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
         var token = header["Bearer ".Length..].Trim();
-        var principal = await tokens.AuthenticateAsync(token, principals, SchemeName, Context.RequestAborted);
+        // The claims factory (UserManager, a scoped context) is built only when the user's claims are not cached.
+        var principal = await tokens.AuthenticateAsync(
+            token, () => Context.RequestServices.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>(), SchemeName, Context.RequestAborted);
         return principal is null
             ? AuthenticateResult.Fail("The token is unknown, expired or revoked.")
             : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));

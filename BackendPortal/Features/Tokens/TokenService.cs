@@ -137,7 +137,19 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
     /// Resolves a bearer token to its user's principal, narrowed by the token's scopes; null when
     /// the token is malformed, unknown, expired, revoked, or its user can no longer sign in.
     /// </summary>
-    public async Task<ClaimsPrincipal?> AuthenticateAsync(string token, IUserClaimsPrincipalFactory<ApplicationUser> principals, string scheme, CancellationToken ct = default)
+    /// <summary>Every bearer request reads its token this way; compiled once, so no per-request query translation or cache lookup.</summary>
+    private static readonly Func<AppDbContext, string, CancellationToken, Task<ApiToken?>> TokenByHash =
+        EF.CompileAsyncQuery((AppDbContext db, string hash, CancellationToken ct) =>
+            db.ApiTokens.AsNoTracking().Include(t => t.User).FirstOrDefault(t => t.Hash == hash));
+
+    public Task<ClaimsPrincipal?> AuthenticateAsync(string token, IUserClaimsPrincipalFactory<ApplicationUser> principals, string scheme, CancellationToken ct = default) =>
+        AuthenticateAsync(token, () => principals, scheme, ct);
+
+    /// <summary>
+    /// <paramref name="principals"/> is asked for only when the user's claims are not cached: resolving Identity's
+    /// claims factory builds a UserManager and a scoped context, which a cached request does not need.
+    /// </summary>
+    public async Task<ClaimsPrincipal?> AuthenticateAsync(string token, Func<IUserClaimsPrincipalFactory<ApplicationUser>> principals, string scheme, CancellationToken ct = default)
     {
         if (!TokenFormat.IsWellFormed(token))
         {
@@ -145,7 +157,7 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
         }
         var hash = TokenFormat.Hash(token);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.ApiTokens.AsNoTracking().Include(t => t.User).FirstOrDefaultAsync(t => t.Hash == hash, ct);
+        var row = await TokenByHash(db, hash, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         if (row is not null && row.RevokedAt is not null)
         {
@@ -188,14 +200,14 @@ public sealed class TokenService(IDbContextFactory<AppDbContext> dbFactory, Time
 
     private sealed record CachedClaims(string UserId, string? ConcurrencyStamp, string? SecurityStamp, Claim[] Claims, DateTime At);
 
-    private static async Task<IEnumerable<Claim>> UserClaimsAsync(string tokenHash, ApplicationUser user, IUserClaimsPrincipalFactory<ApplicationUser> principals, DateTime now)
+    private static async Task<IEnumerable<Claim>> UserClaimsAsync(string tokenHash, ApplicationUser user, Func<IUserClaimsPrincipalFactory<ApplicationUser>> principals, DateTime now)
     {
         if (ClaimsCache.TryGetValue(tokenHash, out var cached) && cached.UserId == user.Id && cached.ConcurrencyStamp == user.ConcurrencyStamp
             && cached.SecurityStamp == user.SecurityStamp && now - cached.At < ClaimsCacheLifetime && cached.At <= now)
         {
             return cached.Claims;
         }
-        var claims = (await principals.CreateAsync(user)).Claims.ToArray();
+        var claims = (await principals().CreateAsync(user)).Claims.ToArray();
         if (ClaimsCache.Count >= ClaimsCacheLimit)
         {
             ClaimsCache.Clear();
