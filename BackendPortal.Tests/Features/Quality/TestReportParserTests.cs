@@ -185,6 +185,28 @@ public class TestReportParserTests
     }
 
     [Fact]
+    public void Trx_without_test_definitions_takes_the_class_from_the_dotted_test_name()
+    {
+        var (result, cases) = ParseText("""
+<?xml version="1.0" encoding="UTF-8"?>
+<TestRun id="6c5f3c1e-0000-4000-8000-000000000001" name="old writer" xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+  <Results>
+    <UnitTestResult testId="6c5f3c1e-0000-4000-8000-000000000010" testName="Billing.Tests.InvoiceTests.Totals_add_up" outcome="Passed" duration="00:00:00.0120000" />
+    <UnitTestResult testId="6c5f3c1e-0000-4000-8000-000000000011" testName="Billing.Tests.InvoiceTests.Rounds(amount: 1.005)" outcome="Failed" duration="00:00:00.0030000">
+      <Output><ErrorInfo><Message>Expected 1.01</Message></ErrorInfo></Output>
+    </UnitTestResult>
+    <UnitTestResult testId="6c5f3c1e-0000-4000-8000-000000000012" testName="handles v1.2 files" outcome="Passed" />
+  </Results>
+</TestRun>
+""");
+        Assert.Equal("trx", result.Format);
+        Assert.Equal(3, cases.Count);
+        Assert.Equal(["Billing.Tests.InvoiceTests", "Billing.Tests.InvoiceTests", ""], cases.Select(c => c.ClassName));
+        Assert.Equal("Billing.Tests.InvoiceTests.Rounds(amount: 1.005)", cases[1].Name);
+        Assert.Equal("Expected 1.01", cases[1].Message);
+    }
+
+    [Fact]
     public void A_real_trx_written_by_dotnet_test_in_this_repository_parses()
     {
         var (result, cases) = ParseFile("backendportal-dotnet-test.trx");

@@ -444,7 +444,7 @@ public static class TestReportParser
         {
             return;
         }
-        var className = testId is { } id && classOf.TryGetValue(id, out var index) ? classes[index] : "";
+        var className = testId is { } id && classOf.TryGetValue(id, out var index) ? classes[index] : ClassFromTestName(name);
         var outcome = TrxOutcome(outcomeText);
         sink(new ParsedCase(
             Clip(className, QualityLimits.ClassNameLength),
@@ -452,6 +452,27 @@ public static class TestReportParser
             outcome, duration, false,
             MessageOf(message, stackTrace) ?? (outcome == TestOutcome.Error ? outcomeText : null),
             QualityLimits.Truncate(stackTrace ?? (message is { Length: > QualityLimits.MessageLength } ? message : null), QualityLimits.DetailsLength)));
+    }
+
+    /// <summary>
+    /// Older writers leave out TestDefinitions; their testName is then "Namespace.Class.Method(args)", so the class is
+    /// what precedes the method, when that looks like a dotted type name and not a sentence.
+    /// </summary>
+    public static string ClassFromTestName(string? testName)
+    {
+        if (string.IsNullOrWhiteSpace(testName))
+        {
+            return "";
+        }
+        var paren = testName.IndexOf('(', StringComparison.Ordinal);
+        var head = paren >= 0 ? testName[..paren] : testName;
+        var dot = head.LastIndexOf('.');
+        if (dot <= 0)
+        {
+            return "";
+        }
+        var type = head[..dot];
+        return type.Any(char.IsWhiteSpace) ? "" : type;
     }
 
     /// <summary>TRX outcomes (the TestOutcome enum of the TeamTest 2010 schema) folded into four.</summary>
