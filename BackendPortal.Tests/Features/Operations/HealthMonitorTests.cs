@@ -337,6 +337,38 @@ public sealed class HealthMonitorTests(OperationsFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Probes_recorded_together_keep_their_own_end_times_and_outcomes()
+    {
+        var (client, up) = await ServiceWithOwnerAsync();
+        var (_, down) = await ServiceWithOwnerAsync();
+        await PutCheckAsync(client, up, new { url = listener.Url + "/up", intervalSeconds = 30, timeoutSeconds = 2 });
+        await PutCheckAsync(client, down, new { url = listener.Url + "/down", intervalSeconds = 30, timeoutSeconds = 2, retries = 0 });
+        factory.Clock.Advance(TimeSpan.FromSeconds(61));
+        var ids = new[] { (await CheckOfAsync(up)).Id, (await CheckOfAsync(down)).Id };
+        var claims = await factory.Monitor.ClaimDueAsync(1000);
+        foreach (var other in claims.Where(c => !ids.Contains(c.Probe.CheckId)))
+        {
+            await factory.Monitor.ReleaseAsync(other);
+        }
+        var recorder = factory.Services.GetRequiredService<HealthResultBatcher>();
+        var firstEnd = factory.Clock.GetUtcNow().UtcDateTime;
+        var first = recorder.RecordAsync(claims.Single(c => c.Probe.CheckId == ids[0]), new ProbeOutcome(true, 12, null, 200), CancellationToken.None);
+        factory.Clock.Advance(TimeSpan.FromSeconds(5));
+        var second = recorder.RecordAsync(claims.Single(c => c.Probe.CheckId == ids[1]), new ProbeOutcome(false, 30, "Connection refused.", null), CancellationToken.None);
+        await Task.WhenAll(first, second);
+
+        var results = await factory.WithDbAsync(db => db.HealthResults.Where(r => ids.Contains(r.CheckId)).ToListAsync());
+        Assert.Equal(firstEnd, Assert.Single(results, r => r.CheckId == ids[0]).At);
+        var failed = Assert.Single(results, r => r.CheckId == ids[1]);
+        Assert.Equal(firstEnd.AddSeconds(5), failed.At);
+        Assert.Equal("Connection refused.", failed.Reason);
+        Assert.Equal(HealthStatus.Up, (await CheckOfAsync(up)).Status);
+        var downCheck = await CheckOfAsync(down);
+        Assert.Equal(HealthStatus.Down, downCheck.Status);
+        Assert.Null(downCheck.LeaseOwner);
+    }
+
+    [Fact]
     public async Task Many_checks_are_each_probed_once_per_interval_within_the_concurrency_bound()
     {
         var team = await factory.CreateTeamAsync();

@@ -19,6 +19,12 @@ public sealed class HealthOptions
     /// <summary>How often the prober looks for due checks.</summary>
     public double PollSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// Finished probes are recorded together once this long after the first of them, with one query and one
+    /// SaveChanges; 0 records each probe on its own.
+    /// </summary>
+    public int RecordBatchMilliseconds { get; set; } = 250;
+
     /// <summary>Bytes of a response body read for keyword and JSON checks; the rest is never downloaded.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 

@@ -9,6 +9,7 @@ namespace BackendPortal.Features.Operations;
 /// </summary>
 public sealed class HealthProber(
     HealthMonitor monitor,
+    HealthResultBatcher recorder,
     HealthProbe probe,
     TimeProvider clock,
     IOptions<HealthOptions> options,
@@ -135,7 +136,7 @@ public sealed class HealthProber(
                 StartLags.Enqueue((clock.GetUtcNow().UtcDateTime - claim.DueAt).TotalMilliseconds);
             }
             var outcome = await probe.RunAsync(claim.Probe, options.Value.MaxBodyBytes, stopping);
-            await monitor.RecordAsync(claim, outcome, stopping);
+            await recorder.RecordAsync(claim, outcome, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -43,6 +43,7 @@ public static class OperationsRegistration
         services.AddSingleton<HeaderProtector>();
         services.AddScoped<IncidentsService>();
         services.AddSingleton<HealthMonitor>();
+        services.AddSingleton<HealthResultBatcher>();
         services.AddSingleton<HealthProber>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthProber>());
         services.AddScoped<HealthChecksService>();
