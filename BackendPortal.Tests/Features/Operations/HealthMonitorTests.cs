@@ -321,9 +321,20 @@ public sealed class HealthMonitorTests(OperationsFactory factory) : IClassFixtur
         {
             await factory.Prober.StartDueAsync(CancellationToken.None, TimeSpan.FromSeconds(1));
             Assert.NotNull((await CheckOfAsync(slug)).LeaseOwner);
-            // Past the whole lookahead, so every check claimed with it (other tests' too) has started.
+            // Past the whole lookahead, so every check claimed with it (other tests' too) is due. A probe that read
+            // the clock just before this advance sets its timer just after it, relative to the new time: keep
+            // nudging the fake clock until everything in flight has finished.
             factory.Clock.Advance(TimeSpan.FromSeconds(1));
-            await factory.Prober.RunDueAsync();
+            var run = factory.Prober.RunDueAsync();
+            for (var i = 0; i < 200 && !run.IsCompleted; i++)
+            {
+                await Task.WhenAny(run, Task.Delay(50));
+                if (!run.IsCompleted)
+                {
+                    factory.Clock.Advance(TimeSpan.FromMilliseconds(100));
+                }
+            }
+            await run;
         }
         finally
         {
