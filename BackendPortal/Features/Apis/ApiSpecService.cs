@@ -57,7 +57,8 @@ public sealed class ApiSpecService(
         }
 
         stages.Mark("lookup");
-        var read = SpecReader.Read(text, stages.Mark);
+        // Seconds of CPU for a large spec: off the caller's thread, so an upload from the UI never holds its circuit.
+        var read = await Task.Run(() => SpecReader.Read(text, stages.Mark), ct);
         var score = SpecScorer.Score(read.Index, read.Diagnostics);
         stages.Mark("score");
         var version = CheckLabel(label ?? read.Index.InfoVersion);
