@@ -28,11 +28,18 @@ public sealed class ServicesPage(IPage page) : PortalPage(page)
         return await new ServiceForm(Page).ReadyAsync();
     }
 
-    /// <summary>The search is debounced and then written to the address; waiting for that keeps a later click from racing it.</summary>
+    public ILocator Rows => Page.Locator(".services-grid tbody tr");
+
+    /// <summary>
+    /// The search is debounced, written to the address and then reloads the grid; a click on a row that the reload
+    /// is about to replace is lost, so this waits until only matching rows are left.
+    /// </summary>
     public async Task SearchAsync(string text)
     {
         await Search.FillAsync(text);
         await Expect(Page).ToHaveURLAsync(new Regex($"[?&]q={Regex.Escape(Uri.EscapeDataString(text))}(&|$)"));
+        await Expect(Rows.Filter(new() { HasNotText = text })).ToHaveCountAsync(0);
+        await Expect(Rows.Filter(new() { HasText = text }).First).ToBeVisibleAsync();
     }
 
     public async Task<ServiceDetailPage> OpenAsync(string name)

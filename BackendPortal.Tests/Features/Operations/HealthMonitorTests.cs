@@ -305,8 +305,14 @@ public sealed class HealthMonitorTests(OperationsFactory factory) : IClassFixtur
         var (client, slug) = await ServiceWithOwnerAsync();
         await PutCheckAsync(client, slug, new { url = listener.Url + "/health", intervalSeconds = 30, timeoutSeconds = 2 });
         await ProbeDueAsync();
+        // The checks other tests left behind have random phases: put them out of the way (a claim takes at most
+        // MaxConcurrency, oldest due first) and ours 10 s ahead, so only ours falls into the lookahead.
+        var id = (await CheckOfAsync(slug)).Id;
+        var now = factory.Clock.GetUtcNow().UtcDateTime;
+        await factory.WithDbAsync(db => db.HealthChecks.Where(c => c.Id != id).ExecuteUpdateAsync(s => s.SetProperty(c => c.NextDueAt, now.AddDays(1))));
+        await factory.WithDbAsync(db => db.HealthChecks.Where(c => c.Id == id).ExecuteUpdateAsync(s => s.SetProperty(c => c.NextDueAt, now.AddSeconds(10))));
         var check = await CheckOfAsync(slug);
-        factory.Clock.Advance(check.NextDueAt - factory.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromMilliseconds(400));
+        factory.Clock.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(400));
         var withoutLookahead = await factory.Monitor.ClaimDueAsync(1000);
         foreach (var claim in withoutLookahead)
         {
