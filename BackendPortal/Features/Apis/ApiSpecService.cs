@@ -59,8 +59,9 @@ public sealed class ApiSpecService(
         stages.Mark("lookup");
         // Seconds of CPU for a large spec: off the caller's thread, so an upload from the UI never holds its circuit.
         var read = await Task.Run(() => SpecReader.Read(text, stages.Mark), ct);
-        var score = SpecScorer.Score(read.Index, read.Diagnostics);
-        stages.Mark("score");
+        // Scoring, packing what is stored and the diff each need only the read spec: they run side by side.
+        var scoring = Task.Run(() => SpecScorer.Score(read.Index, read.Diagnostics), ct);
+        var packing = dryRun ? null : Task.Run(() => (Index: Pack(read.Index), Document: Gzip(Encoding.UTF8.GetBytes(text))), ct);
         var version = CheckLabel(label ?? read.Index.InfoVersion);
         if (await db.ApiVersions.AnyAsync(v => v.ApiId == api.Id && v.Label == version, ct))
         {
@@ -83,14 +84,18 @@ public sealed class ApiSpecService(
             changes = await WithConsumersAsync(db, api.Id, SpecDiff.Compare(before!, read.Index), ct);
             stages.Mark("diff");
         }
+        var score = await scoring;
+        stages.Mark("score-wait");
         var breaking = changes.Where(c => c.Level == ChangeLevels.Breaking).ToList();
         var result = new ApiIngestResult(version, read.Index.SpecVersion, read.Index.Operations.Count, score.Score, score.Findings,
             previous?.Label, breaking, changes, dryRun);
-        if (dryRun)
+        if (packing is null)
         {
             return result;
         }
 
+        var packed = await packing;
+        stages.Mark("pack-wait");
         var row = new ApiSpecVersion
         {
             ApiId = api.Id,
@@ -104,8 +109,8 @@ public sealed class ApiSpecService(
             BreakingCount = breaking.Count,
             WarningCount = changes.Count(c => c.Level == ChangeLevels.Warning),
             SizeBytes = Encoding.UTF8.GetByteCount(text),
-            Document = Gzip(Encoding.UTF8.GetBytes(text)),
-            Index = Pack(read.Index),
+            Document = packed.Document,
+            Index = packed.Index,
             Findings = Pack(new StoredScore(score.Rules, score.Findings)),
             Changes = Pack(changes),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
