@@ -177,6 +177,21 @@ public sealed class ApisApiTests(PortalFactory factory) : IClassFixture<PortalFa
     }
 
     [Fact]
+    public async Task A_webhooks_only_31_document_is_accepted_and_one_with_neither_paths_nor_webhooks_is_400()
+    {
+        var (client, team) = await EngineerWithTeamAsync();
+        var api = await factory.CreateApiAsync(team);
+        var ok = await JsonAsync(await client.PostAsync($"/api/v1/apis/{api.Slug}/versions", Spec(WebhookFixtures.WebhooksOnly31, "application/yaml")), HttpStatusCode.Created);
+        Assert.Equal(2, ok.GetProperty("operations").GetInt32());
+        var versions = await JsonAsync(await client.GetAsync($"/api/v1/apis/{api.Slug}/versions"), HttpStatusCode.OK);
+        Assert.Equal(2, versions[0].GetProperty("operations").GetInt32());
+
+        var neither = "openapi: 3.1.0\ninfo:\n  title: x\n  version: '2'\ncomponents:\n  schemas:\n    A:\n      type: string\n";
+        var problem = await JsonAsync(await client.PostAsync($"/api/v1/apis/{api.Slug}/versions", Spec(neither, "application/yaml")), HttpStatusCode.BadRequest);
+        Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("location").GetString() == "/paths");
+    }
+
+    [Fact]
     public async Task Over_the_configured_size_is_413()
     {
         await using var small = new PortalFactory().WithSetting("Apis:MaxSpecBytes", "2000");

@@ -52,13 +52,17 @@ public sealed partial class SpecDiff
     {
         var newOps = ByMatchKey(to.Operations);
         var oldOps = ByMatchKey(from.Operations);
-        var newPaths = to.Operations.Select(o => SpecPaths.Normalize(o.Path)).ToHashSet(StringComparer.Ordinal);
+        var newPaths = to.Operations.Where(o => !o.IsWebhook).Select(o => SpecPaths.Normalize(o.Path)).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, old) in oldOps)
         {
             current = old;
             if (!newOps.TryGetValue(key, out var now))
             {
-                if (!newPaths.Contains(SpecPaths.Normalize(old.Path)))
+                if (old.IsWebhook)
+                {
+                    Add(ChangeLevels.Breaking, "webhook-removed", $"Webhook {old.Method} {old.Path} was removed; subscribers that handle it no longer receive it.");
+                }
+                else if (!newPaths.Contains(SpecPaths.Normalize(old.Path)))
                 {
                     Add(ChangeLevels.Breaking, "api-path-removed", $"Path {old.Path} was removed, and with it {old.Method} {old.Path}.");
                 }
@@ -75,7 +79,14 @@ public sealed partial class SpecDiff
             if (!oldOps.ContainsKey(key))
             {
                 current = added;
-                Add(ChangeLevels.Info, "endpoint-added", $"Operation {added.Method} {added.Path} was added.");
+                if (added.IsWebhook)
+                {
+                    Add(ChangeLevels.Info, "webhook-added", $"Webhook {added.Method} {added.Path} was added.");
+                }
+                else
+                {
+                    Add(ChangeLevels.Info, "endpoint-added", $"Operation {added.Method} {added.Path} was added.");
+                }
             }
         }
     }
@@ -95,12 +106,84 @@ public sealed partial class SpecDiff
     {
         if (!old.Deprecated && now.Deprecated)
         {
-            Add(ChangeLevels.Warning, "api-deprecated", $"{now.Method} {now.Path} is now deprecated.");
+            Add(ChangeLevels.Warning, "api-deprecated", $"{now.Label} is now deprecated.");
+        }
+        if (now.IsWebhook)
+        {
+            ComparePayload(old, now, $"webhook {now.Method} {now.Path} payload");
+            return;
         }
         CompareSecurity(old, now);
         CompareParameters(old, now);
         CompareRequestBody(old, now);
         CompareResponses(old, now);
+        CompareCallbacks(old, now);
+    }
+
+    /// <summary>
+    /// A webhook's or callback's request is sent by the API and read by the subscriber, so it is compared the way a
+    /// response is (a property removed or made optional breaks subscribers; a new enum value may surprise them), as
+    /// oasdiff's maintainers propose for webhooks and callbacks (oasdiff issues 1160 and 1161). Headers the API sends
+    /// are compared by presence only.
+    /// </summary>
+    private void ComparePayload(SpecOperation old, SpecOperation now, string side)
+    {
+        foreach (var p in old.Parameters.Where(p => !now.Parameters.Exists(x => x.In == p.In && string.Equals(x.Name, p.Name, StringComparison.OrdinalIgnoreCase))))
+        {
+            Add(ChangeLevels.Warning, "request-parameter-removed", $"The {side} no longer carries the {p.In} parameter '{p.Name}'.");
+        }
+        foreach (var c in old.RequestBody?.Content ?? [])
+        {
+            var after = now.RequestBody?.Content.FirstOrDefault(x => x.MediaType == c.MediaType);
+            if (after is null)
+            {
+                Add(ChangeLevels.Breaking, "response-media-type-removed", $"The {side} is no longer sent as '{c.MediaType}'.");
+                continue;
+            }
+            CompareSchema(c.Schema, after.Schema, "", request: false, new HashSet<(string, string)>(), 0, side);
+        }
+    }
+
+    /// <summary>
+    /// Callbacks match by name and method (then by URL expression when a name has several). A callback removed, or
+    /// sent to a URL taken from another part of the request, stops reaching clients that rely on it: breaking.
+    /// Changes are reported on the parent operation, whose callers are the consumers that receive the callback.
+    /// </summary>
+    private void CompareCallbacks(SpecOperation old, SpecOperation now)
+    {
+        if (old.Callbacks is null && now.Callbacks is null)
+        {
+            return;
+        }
+        var before = old.Callbacks ?? [];
+        var after = now.Callbacks ?? [];
+        var matched = new HashSet<SpecCallback>();
+        foreach (var cb in before)
+        {
+            var same = after.Where(a => a.Name == cb.Name && a.Operation.Method == cb.Operation.Method).ToList();
+            var match = same.FirstOrDefault(a => a.Expression == cb.Expression);
+            var label = $"callback '{cb.Name}' {cb.Operation.Method} {cb.Expression}";
+            if (match is null && same.Count == 1 && before.Count(b => b.Name == cb.Name && b.Operation.Method == cb.Operation.Method) == 1)
+            {
+                match = same[0];
+                Add(ChangeLevels.Breaking, "callback-url-changed", $"The {label} is now sent to {match.Expression}; clients that give the URL the old way are no longer called.");
+            }
+            if (match is null)
+            {
+                Add(ChangeLevels.Breaking, "callback-removed", $"The {label} was removed; clients that wait for it are no longer called.");
+                continue;
+            }
+            matched.Add(match);
+            if (!cb.Operation.Deprecated && match.Operation.Deprecated)
+            {
+                Add(ChangeLevels.Warning, "callback-deprecated", $"The {label} is now deprecated.");
+            }
+            ComparePayload(cb.Operation, match.Operation, $"{label} payload");
+        }
+        foreach (var cb in after.Where(a => !matched.Contains(a)))
+        {
+            Add(ChangeLevels.Info, "callback-added", $"Callback '{cb.Name}' {cb.Operation.Method} {cb.Expression} was added.");
+        }
     }
 
     /// <summary>
@@ -269,7 +352,7 @@ public sealed partial class SpecDiff
                     Add(ChangeLevels.Breaking, "response-media-type-removed", $"Response {r.Status} no longer returns '{c.MediaType}'.");
                     continue;
                 }
-                CompareSchema(c.Schema, now2.Schema, "", request: false, new HashSet<(string, string)>(), 0, r.Status);
+                CompareSchema(c.Schema, now2.Schema, "", request: false, new HashSet<(string, string)>(), 0, $"response {r.Status}");
             }
         }
         foreach (var r in now.Responses.Where(r => r.Status.StartsWith('2') && !old.Responses.Any(x => x.Status == r.Status)))
@@ -278,7 +361,7 @@ public sealed partial class SpecDiff
         }
     }
 
-    private void CompareSchema(SpecSchema? oldRaw, SpecSchema? newRaw, string prefix, bool request, HashSet<(string, string)> seen, int depth, string? status = null)
+    private void CompareSchema(SpecSchema? oldRaw, SpecSchema? newRaw, string prefix, bool request, HashSet<(string, string)> seen, int depth, string? side = null)
     {
         if (depth > 12 || oldRaw is null || newRaw is null)
         {
@@ -292,7 +375,8 @@ public sealed partial class SpecDiff
         var o = Flatten(from, oldRaw);
         var n = Flatten(to, newRaw);
         // Built only when a change is reported: most schemas compared are unchanged.
-        string Label() => prefix.Length == 0 ? (request ? "request body" : $"response {status} body") : $"{(request ? "request" : $"response {status}")} property '{prefix}'";
+        // side: what carries the body when it is not a request ("response 200", "webhook POST newPet payload").
+        string Label() => prefix.Length == 0 ? (request ? "request body" : $"{side} body") : $"{(request ? "request" : side)} property '{prefix}'";
 
         if (TypeOf(o) is { } ot && TypeOf(n) is { } nt && ot != nt)
         {
@@ -336,9 +420,9 @@ public sealed partial class SpecDiff
             }
             if (!request && oldRequired is not null && oldRequired.Contains(name) && (newRequired is null || !newRequired.Contains(name)) && !prop.WriteOnly)
             {
-                Add(ChangeLevels.Breaking, "response-required-property-became-optional", $"The response {status} property '{path}' is no longer required; clients may not get it.");
+                Add(ChangeLevels.Breaking, "response-required-property-became-optional", $"The {side} property '{path}' is no longer required; clients may not get it.");
             }
-            CompareSchema(before, prop, path, request, seen, depth + 1, status);
+            CompareSchema(before, prop, path, request, seen, depth + 1, side);
         }
         if (!request && oldProps is not null)
         {
@@ -347,13 +431,13 @@ public sealed partial class SpecDiff
                 if (newProps is null || !newProps.ContainsKey(name))
                 {
                     var path = prefix.Length == 0 ? name : $"{prefix}/{name}";
-                    Add(ChangeLevels.Breaking, "response-property-removed", $"The response {status} property '{path}' was removed.");
+                    Add(ChangeLevels.Breaking, "response-property-removed", $"The {side} property '{path}' was removed.");
                 }
             }
         }
         if (o.Items is not null && n.Items is not null)
         {
-            CompareSchema(o.Items, n.Items, prefix.Length == 0 ? "items" : $"{prefix}/items", request, seen, depth + 1, status);
+            CompareSchema(o.Items, n.Items, prefix.Length == 0 ? "items" : $"{prefix}/items", request, seen, depth + 1, side);
         }
     }
 

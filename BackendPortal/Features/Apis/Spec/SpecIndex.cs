@@ -26,10 +26,22 @@ public sealed class SpecIndex
 
 public sealed record SpecTag(string Name, string? Description);
 
+public static class SpecOperationKinds
+{
+    /// <summary>An OpenAPI 3.1 webhook: sent by the API to its subscribers; <see cref="SpecOperation.Path"/> holds the webhook's name.</summary>
+    public const string Webhook = "webhook";
+
+    /// <summary>A callback of an operation; <see cref="SpecOperation.Path"/> holds the runtime expression of its URL.</summary>
+    public const string Callback = "callback";
+}
+
 public sealed class SpecOperation
 {
     public string Method { get; set; } = "";
+    /// <summary>The path; for a webhook its name, for a callback its URL expression.</summary>
     public string Path { get; set; } = "";
+    /// <summary>Null for an operation under <c>paths</c>; else one of <see cref="SpecOperationKinds"/> (absent from indexes stored before webhooks were read).</summary>
+    public string? Kind { get; set; }
     public string? OperationId { get; set; }
     public string? Summary { get; set; }
     public string? Description { get; set; }
@@ -42,16 +54,37 @@ public sealed class SpecOperation
     public List<List<string>> Security { get; set; } = [];
     /// <summary>The operation declares its own <c>security</c>, overriding the document's (even with <c>[]</c>).</summary>
     public bool OwnSecurity { get; set; }
+    /// <summary>The operation's callbacks (OpenAPI 3.x), null when it has none.</summary>
+    public List<SpecCallback>? Callbacks { get; set; }
+
+    [JsonIgnore]
+    public bool IsWebhook => Kind == SpecOperationKinds.Webhook;
 
     [JsonIgnore]
     public string Key => $"{Method} {Path}";
 
-    /// <summary>Path parameters renamed do not make another operation: "/orders/{id}" and "/orders/{orderId}" match.</summary>
+    /// <summary>Path parameters renamed do not make another operation: "/orders/{id}" and "/orders/{orderId}" match. A webhook never matches a path.</summary>
     [JsonIgnore]
-    public string MatchKey => $"{Method} {SpecPaths.Normalize(Path)}";
+    public string MatchKey => IsWebhook ? $"webhook {Method} {Path}" : $"{Method} {SpecPaths.Normalize(Path)}";
 
     [JsonIgnore]
-    public string Anchor => OperationId ?? $"{Method.ToLowerInvariant()}-{Path}";
+    public string Anchor => OperationId ?? (IsWebhook ? $"webhook-{Method.ToLowerInvariant()}-{Path}" : $"{Method.ToLowerInvariant()}-{Path}");
+
+    /// <summary>"GET /orders" or "webhook POST newPet": how messages name the operation.</summary>
+    [JsonIgnore]
+    public string Label => IsWebhook ? $"webhook {Method} {Path}" : Key;
+}
+
+/// <summary>
+/// One operation of a callback: the request the API sends to a URL the client gave (the expression says where, e.g.
+/// <c>{$request.body#/callbackUrl}</c>) after the parent operation, and the responses it expects back.
+/// </summary>
+public sealed class SpecCallback
+{
+    public string Name { get; set; } = "";
+    public string Expression { get; set; } = "";
+    /// <summary>The callback's operation: <see cref="SpecOperation.Kind"/> is callback and its path is the expression.</summary>
+    public SpecOperation Operation { get; set; } = new();
 }
 
 public sealed class SpecParameter

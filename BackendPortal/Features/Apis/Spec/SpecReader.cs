@@ -157,7 +157,7 @@ public static partial class SpecReader
         }
         if (!keys.Contains("paths") && !keys.Contains("webhooks"))
         {
-            problems.Add(new SpecDiagnostic("/paths", "There is no 'paths' object at the top of the document.", true));
+            problems.Add(new SpecDiagnostic("/paths", "There is no 'paths' object (nor, in OpenAPI 3.1, 'webhooks') at the top of the document.", true));
         }
         return problems;
     }
@@ -210,6 +210,17 @@ public static partial class SpecReader
                     index.Operations.Add(Operation(path, method.Method.ToUpperInvariant(), op, shared, globalSecurity));
                 }
             }
+            // OpenAPI 3.1 webhooks: Path Items keyed by name, sent by the API to its subscribers. The document's security
+            // is the API's, not what a subscriber's endpoint asks for, so only a webhook's own security is kept.
+            foreach (var (name, item) in doc.Webhooks ?? new Dictionary<string, IOpenApiPathItem>())
+            {
+                foreach (var (method, op) in item?.Operations ?? [])
+                {
+                    var webhook = Operation(name, method.Method.ToUpperInvariant(), op, item!.Parameters ?? [], []);
+                    webhook.Kind = SpecOperationKinds.Webhook;
+                    index.Operations.Add(webhook);
+                }
+            }
             foreach (var (name, schema) in doc.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
             {
                 index.Schemas[name] = Schema(schema, 0, top: true) ?? new SpecSchema();
@@ -218,7 +229,7 @@ public static partial class SpecReader
             return index;
         }
 
-        private SpecOperation Operation(string path, string method, OpenApiOperation op, IList<IOpenApiParameter> shared, List<List<string>> globalSecurity)
+        private SpecOperation Operation(string path, string method, OpenApiOperation op, IList<IOpenApiParameter> shared, List<List<string>> globalSecurity, bool callbacks = true)
         {
             var parameters = (op.Parameters ?? []).Select(Parameter).ToList();
             var own = parameters.Count;
@@ -244,7 +255,32 @@ public static partial class SpecReader
                 Responses = op.Responses?.Select(r => Response(r.Key, r.Value)).ToList() ?? [],
                 Security = op.Security is null ? globalSecurity : Security(op.Security),
                 OwnSecurity = op.Security is not null,
+                Callbacks = callbacks && op.Callbacks is { Count: > 0 } list ? Callbacks(list) : null,
             };
+        }
+
+        private List<SpecCallback>? Callbacks(IDictionary<string, IOpenApiCallback> callbacks)
+        {
+            var list = new List<SpecCallback>();
+            foreach (var (name, callback) in callbacks)
+            {
+                if (callback is OpenApiCallbackReference { Reference.Id: { } id })
+                {
+                    referenced.Add("callbacks/" + id);
+                }
+                foreach (var (expression, item) in callback?.PathItems ?? new Dictionary<RuntimeExpression, IOpenApiPathItem>())
+                {
+                    var url = expression?.Expression ?? "";
+                    foreach (var (method, op) in item?.Operations ?? [])
+                    {
+                        // Callbacks inside callbacks are not followed (Spectral's oas3-callbacks-in-callbacks flags them).
+                        var operation = Operation(url, method.Method.ToUpperInvariant(), op, item!.Parameters ?? [], [], callbacks: false);
+                        operation.Kind = SpecOperationKinds.Callback;
+                        list.Add(new SpecCallback { Name = name, Expression = url, Operation = operation });
+                    }
+                }
+            }
+            return list.Count > 0 ? list : null;
         }
 
         private static List<List<string>> Security(IList<OpenApiSecurityRequirement>? requirements) =>
@@ -286,7 +322,36 @@ public static partial class SpecReader
         private SpecBody BuildBody(IOpenApiRequestBody body)
         {
             Track(body, "requestBodies");
-            return new SpecBody { Required = body.Required, Description = body.Description, Content = Content(body.Content) };
+            var built = new SpecBody { Required = body.Required, Description = body.Description, Content = Content(body.Content) };
+            if (version == "2.0" && body is OpenApiRequestBody && !(body.Extensions?.ContainsKey(OpenApiConstants.BodyName) ?? false))
+            {
+                FormBody(built);
+            }
+            return built;
+        }
+
+        private static readonly string[] FormMediaTypes = ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+        /// <summary>
+        /// Swagger 2.0 <c>formData</c> parameters: the parser makes one object schema of them under the operation's
+        /// (else the document's) <c>consumes</c>, even JSON. A form is sent form-encoded whatever <c>consumes</c> says
+        /// (Spectral's oas2-operation-formData-consume-check), multipart when it carries a file (<c>type: file</c>).
+        /// </summary>
+        private static void FormBody(SpecBody body)
+        {
+            if (body.Content.Count == 0)
+            {
+                return;
+            }
+            var form = body.Content[0].Schema;
+            body.Required |= form?.Required is { Count: > 0 };
+            if (body.Content.Exists(c => FormMediaTypes.Contains(c.MediaType, StringComparer.OrdinalIgnoreCase)))
+            {
+                body.Content.RemoveAll(c => !FormMediaTypes.Contains(c.MediaType, StringComparer.OrdinalIgnoreCase));
+                return;
+            }
+            var file = form?.Properties?.Values.Any(p => p.Format == "binary") ?? false;
+            body.Content = [new SpecContent { MediaType = file ? "multipart/form-data" : "application/x-www-form-urlencoded", Schema = form, Example = body.Content[0].Example }];
         }
 
         private SpecResponse Response(string status, IOpenApiResponse response)
@@ -319,8 +384,13 @@ public static partial class SpecReader
             return value;
         }
 
+        /// <remarks>
+        /// A Swagger 2.0 response without <c>schema</c> has no body, but the parser still gives it one media type per
+        /// <c>produces</c> entry, each without a schema: those are left out (one with an example of its own stays).
+        /// </remarks>
         private List<SpecContent> Content(IDictionary<string, OpenApiMediaType>? content) =>
-            content?.Select(c => new SpecContent
+            content?.Where(c => version != "2.0" || c.Value.Schema is not null || c.Value.Example is not null || c.Value.Examples is { Count: > 0 })
+            .Select(c => new SpecContent
             {
                 MediaType = c.Key,
                 Schema = c.Value.Schema is { } s ? Schema(s, 0) : null,
@@ -417,7 +487,7 @@ public static partial class SpecReader
         {
             var used = new HashSet<string>(StringComparer.Ordinal);
             var pending = new Stack<SpecSchema>();
-            foreach (var op in index.Operations)
+            foreach (var op in index.Operations.Concat(index.Operations.SelectMany(o => o.Callbacks ?? []).Select(c => c.Operation)))
             {
                 foreach (var p in op.Parameters)
                 {
@@ -449,6 +519,7 @@ public static partial class SpecReader
                 ("parameters", doc.Components?.Parameters?.Keys),
                 ("responses", doc.Components?.Responses?.Keys),
                 ("requestBodies", doc.Components?.RequestBodies?.Keys),
+                ("callbacks", doc.Components?.Callbacks?.Keys),
             })
             {
                 unused.AddRange((names ?? []).Select(n => $"{kind}/{n}").Where(k => !referenced.Contains(k)));

@@ -67,31 +67,35 @@ public static partial class SpecScorer
         Check("info-description", [index], static i => !string.IsNullOrWhiteSpace(i.Description), static _ => ("/info/description", "The API has no description (info.description)."));
         Check("info-contact", [index], static i => i.HasContact, static _ => ("/info/contact", "The API names no contact (info.contact)."));
         Check("operation-description", ops, static o => !string.IsNullOrWhiteSpace(o.Summary) || !string.IsNullOrWhiteSpace(o.Description),
-            static o => (Ptr(o), $"{o.Key} has neither a summary nor a description."));
-        Check("operation-operationId", ops, static o => o.OperationId is not null, static o => (Ptr(o, "operationId"), $"{o.Key} has no operationId."));
+            static o => (Ptr(o), $"{o.Label} has neither a summary nor a description."));
+        Check("operation-operationId", ops, static o => o.OperationId is not null, static o => (Ptr(o, "operationId"), $"{o.Label} has no operationId."));
+        // operationIds are unique among all the operations the document describes, callbacks' included (OpenAPI 3.x).
+        var withIds = ops.Where(o => o.OperationId is not null).Select(o => (Op: o, Pointer: (Func<string>)(() => Ptr(o, "operationId")), Name: o.Label))
+            .Concat(ops.Where(o => o.Callbacks is not null).SelectMany(o => o.Callbacks!.Where(c => c.Operation.OperationId is not null)
+                .Select(c => (Op: c.Operation, Pointer: (Func<string>)(() => Ptr(o, "callbacks", c.Name, c.Expression, c.Operation.Method.ToLowerInvariant(), "operationId")),
+                    Name: $"callback '{c.Name}' {c.Operation.Method} of {o.Label}"))))
+            .ToList();
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var o in ops)
+        foreach (var (o, _, _) in withIds)
         {
-            if (o.OperationId is { } id)
-            {
-                ids[id] = ids.GetValueOrDefault(id) + 1;
-            }
+            ids[o.OperationId!] = ids.GetValueOrDefault(o.OperationId!) + 1;
         }
-        Check("operation-operationId-unique", ops.Where(o => o.OperationId is not null), o => ids[o.OperationId!] == 1,
-            o => (Ptr(o, "operationId"), $"operationId '{o.OperationId}' of {o.Key} is used by {ids[o.OperationId!] - 1} other operation(s)."));
-        Check("operation-tags", ops, static o => o.Tags.Count > 0, static o => (Ptr(o, "tags"), $"{o.Key} has no tags."));
+        Check("operation-operationId-unique", withIds, x => ids[x.Op.OperationId!] == 1,
+            x => (x.Pointer(), $"operationId '{x.Op.OperationId}' of {x.Name} is used by {ids[x.Op.OperationId!] - 1} other operation(s)."));
+        Check("operation-tags", ops, static o => o.Tags.Count > 0, static o => (Ptr(o, "tags"), $"{o.Label} has no tags."));
         Check("operation-success-response", ops, static o => o.Responses.Exists(r => r.Status.Length == 3 && r.Status[0] is '2' or '3' || r.Status is "2XX" or "3XX"),
-            static o => (Ptr(o, "responses"), $"{o.Key} documents no success (2xx or 3xx) response."));
-        Check("operation-4xx-response", ops, static o => o.Responses.Exists(r => r.Status.StartsWith('4')),
-            static o => (Ptr(o, "responses"), $"{o.Key} documents no 4xx response, so clients cannot tell how it fails."));
+            static o => (Ptr(o, "responses"), $"{o.Label} documents no success (2xx or 3xx) response."));
+        // A webhook's responses are what subscribers answer: the API documents no failures of its own there.
+        Check("operation-4xx-response", ops.Where(static o => !o.IsWebhook), static o => o.Responses.Exists(r => r.Status.StartsWith('4')),
+            static o => (Ptr(o, "responses"), $"{o.Label} documents no 4xx response, so clients cannot tell how it fails."));
         Check("parameter-description", ops.SelectMany(o => o.Parameters.Select((p, i) => (o, p, i))), static x => !string.IsNullOrWhiteSpace(x.p.Description),
-            static x => (Ptr(x.o, "parameters", x.i.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"Parameter '{x.p.Name}' ({x.p.In}) of {x.o.Key} has no description."));
+            static x => (Ptr(x.o, "parameters", x.i.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"Parameter '{x.p.Name}' ({x.p.In}) of {x.o.Label} has no description."));
         var componentPrefix = index.SpecVersion == "2.0" ? "/definitions" : "/components/schemas";
         CheckLazy("property-description", index.Schemas.SelectMany(s => Properties(s.Value, componentPrefix + SpecPaths.Pointer(s.Key), s.Key)));
         Check("media-schema", ops.SelectMany(Bodies), static b => b.Content.Schema is not null,
-            static b => (b.Location(), $"{b.What()} ({b.Content.MediaType}) of {b.Operation.Key} has no schema."));
+            static b => (b.Location(), $"{b.What()} ({b.Content.MediaType}) of {b.Operation.Label} has no schema."));
         Check("media-examples", ops.SelectMany(Bodies), b => b.Content.Example is not null || HasExample(index, b.Content.Schema),
-            static b => (b.Location(), $"{b.What()} ({b.Content.MediaType}) of {b.Operation.Key} has no example."));
+            static b => (b.Location(), $"{b.What()} ({b.Content.MediaType}) of {b.Operation.Label} has no example."));
         CheckLazy("path-params", ops.SelectMany(PathParams));
         CheckLazy("security-defined", Security(index));
         CheckLazy("unused-components", index.UnusedComponents.Select(c => (false, (Func<(string, string)>)(() => (Component(index, c), $"Component '{c}' is not used anywhere."))))
@@ -105,7 +109,7 @@ public static partial class SpecScorer
         return new SpecScore(Math.Clamp(score, 0, 100), outcomes, findings);
     }
 
-    private static string Ptr(SpecOperation o, params string[] more) => SpecPaths.Pointer(["paths", o.Path, o.Method.ToLowerInvariant(), .. more]);
+    private static string Ptr(SpecOperation o, params string[] more) => SpecPaths.Pointer([o.IsWebhook ? "webhooks" : "paths", o.Path, o.Method.ToLowerInvariant(), .. more]);
 
     private static string Component(SpecIndex index, string component) =>
         index.SpecVersion == "2.0" && component.StartsWith("schemas/", StringComparison.Ordinal)
@@ -182,7 +186,7 @@ public static partial class SpecScorer
 
     private static IEnumerable<(bool, Func<(string, string)>)> PathParams(SpecOperation o)
     {
-        if (!o.Path.Contains('{') && !o.Parameters.Exists(p => p.In == "path"))
+        if (o.IsWebhook || (!o.Path.Contains('{') && !o.Parameters.Exists(p => p.In == "path")))
         {
             yield break;
         }
@@ -190,15 +194,15 @@ public static partial class SpecScorer
         var declared = o.Parameters.Where(p => p.In == "path").Select(p => p.Name).ToList();
         foreach (var name in inPath)
         {
-            yield return (declared.Contains(name), () => (Ptr(o, "parameters"), $"Path parameter '{name}' of {o.Key} is in the path but not declared."));
+            yield return (declared.Contains(name), () => (Ptr(o, "parameters"), $"Path parameter '{name}' of {o.Label} is in the path but not declared."));
         }
         foreach (var name in declared.Where(d => !inPath.Contains(d)))
         {
-            yield return (false, () => (Ptr(o, "parameters"), $"Path parameter '{name}' of {o.Key} is declared but not in the path."));
+            yield return (false, () => (Ptr(o, "parameters"), $"Path parameter '{name}' of {o.Label} is declared but not in the path."));
         }
         foreach (var p in o.Parameters.Where(p => p.In == "path" && inPath.Contains(p.Name) && !p.Required))
         {
-            yield return (false, () => (Ptr(o, "parameters"), $"Path parameter '{p.Name}' of {o.Key} must be required."));
+            yield return (false, () => (Ptr(o, "parameters"), $"Path parameter '{p.Name}' of {o.Label} must be required."));
         }
     }
 
@@ -229,15 +233,25 @@ public static partial class SpecScorer
         foreach (var o in index.Operations)
         {
             var own = o.OwnSecurity || index.DocumentSecurity is null;
+            // A webhook is sent by the API: how a subscriber's endpoint authenticates it (usually a signature) is not
+            // the API's security, so only schemes a webhook names itself are checked.
+            if (o.IsWebhook)
+            {
+                foreach (var item in o.OwnSecurity ? Undefined(index, o.Security, Ptr(o, "security"), o.Label) : [])
+                {
+                    yield return item;
+                }
+                continue;
+            }
             yield return (!Off(o.Security), () => (own ? Ptr(o, "security") : "/security", o.OwnSecurity
-                ? o.Security.Count == 0 ? $"{o.Key} turns security off (security: [])." : $"{o.Key} allows anonymous calls only (security: [{{}}])."
+                ? o.Security.Count == 0 ? $"{o.Label} turns security off (security: [])." : $"{o.Label} allows anonymous calls only (security: [{{}}])."
                 : index.DocumentSecurity is null
-                    ? $"{o.Key} has no security requirement (neither its own nor the document's)."
-                    : $"{o.Key} has no security: it inherits the document's security, which is turned off."));
+                    ? $"{o.Label} has no security requirement (neither its own nor the document's)."
+                    : $"{o.Label} has no security: it inherits the document's security, which is turned off."));
             // Undefined schemes in the document's security are reported once, above.
             if (o.OwnSecurity && o.Security.Exists(set => set.Exists(n => !schemes.Contains(n))))
             {
-                foreach (var item in Undefined(index, o.Security, own ? Ptr(o, "security") : "/security", o.Key))
+                foreach (var item in Undefined(index, o.Security, own ? Ptr(o, "security") : "/security", o.Label))
                 {
                     yield return item;
                 }
