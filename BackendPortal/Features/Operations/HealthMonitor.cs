@@ -131,7 +131,7 @@ public sealed class HealthMonitor(
         {
             var ids = results.Select(r => r.Claim.Probe.CheckId).Distinct().ToList();
             // No Include of the service and database: their slugs and names are only needed when a status flips
-            // or an incident may open (LoadOwnerAsync), and joining them on every batch was most of its read.
+            // or an incident may open (LoadOwnerAsync); joining and tracking them on every batch was work for nothing.
             var checks = await db.HealthChecks
                 .Where(c => ids.Contains(c.Id))
                 .ToDictionaryAsync(c => c.Id, ct);
