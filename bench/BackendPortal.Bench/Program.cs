@@ -27,6 +27,10 @@ public static class BenchProgram
     public static async Task<int> Main(string[] args)
     {
         var mode = args.FirstOrDefault()?.ToLowerInvariant() ?? "all";
+        if (mode == OperationsTarget.Mode)
+        {
+            return await OperationsTarget.RunAsync(args);
+        }
         var selected = Modes.Where(m => mode.Split(',').Contains(m.Name) || (mode == "all" && m.InAll)).ToList();
         if (selected.Count == 0)
         {

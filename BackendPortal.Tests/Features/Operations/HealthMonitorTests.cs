@@ -229,6 +229,43 @@ public sealed class HealthMonitorTests(OperationsFactory factory) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task A_database_check_flip_is_published_with_the_database_slug()
+    {
+        var team = await factory.CreateTeamAsync();
+        var database = await factory.CreateDatabaseAsync(team.Slug);
+        var admin = PortalFactory.ActorFor(await factory.CreateUserAsync(Roles.Admin));
+        await factory.WithServiceAsync<HealthChecksService, HealthCheckDetails>(s =>
+            s.SaveAsync(admin, HealthTarget.Database, database.Slug, new HealthCheckInput { Url = listener.Url + "/db", IntervalSeconds = 30, TimeoutSeconds = 2 }));
+        var seen = new List<HealthStatusChanged>();
+        using var subscription = factory.Services.GetRequiredService<ILiveEvents>().Subscribe<HealthStatusChanged>(e =>
+        {
+            if (e.DatabaseSlug == database.Slug)
+            {
+                lock (seen)
+                {
+                    seen.Add(e);
+                }
+            }
+            return Task.CompletedTask;
+        });
+        listener.Handler = ctx =>
+        {
+            ctx.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        };
+        await ProbeDueAsync();
+        await WaitForAsync(() => { lock (seen) { return seen.Count == 1; } });
+        lock (seen)
+        {
+            var flip = Assert.Single(seen);
+            Assert.Null(flip.ServiceSlug);
+            Assert.Equal(HealthStatus.Down, flip.To);
+        }
+        var reason = await factory.WithDbAsync(db => db.HealthChecks.Where(c => c.Database!.Slug == database.Slug).Select(c => c.LastReason).SingleAsync());
+        Assert.StartsWith("Unexpected status 503", reason);
+    }
+
     internal static async Task WaitForAsync(Func<bool> condition)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -261,6 +298,9 @@ public sealed class HealthMonitorTests(OperationsFactory factory) : IClassFixtur
         var opened = Assert.Single(await IncidentsAsync());
         Assert.Equal(IncidentStatus.Investigating, opened.Status);
         Assert.NotNull(opened.OpenedByCheckId);
+        // The recorder loads the service only when an incident may open: its name still titles the incident.
+        var name = await factory.WithDbAsync(db => db.Services.Where(s => s.Slug == slug).Select(s => s.Name).SingleAsync());
+        Assert.Equal($"{name} is down", opened.Title);
 
         // Still down: no second incident while this one is open.
         for (var i = 0; i < 3; i++)

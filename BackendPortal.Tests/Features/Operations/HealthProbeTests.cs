@@ -155,6 +155,72 @@ public sealed class HealthProbeTests : IAsyncLifetime
         Assert.True(sent < 64L * 1024 * 1024, $"{sent} bytes sent");
     }
 
+    [Theory]
+    [InlineData(16 * 1024 - 1)]
+    [InlineData(16 * 1024)]
+    public async Task A_keyword_at_the_very_end_of_a_body_within_the_limit_is_found(int length)
+    {
+        var body = new string('x', length - "needle".Length) + "needle";
+        listener.Handler = ctx => ctx.Response.WriteAsync(body);
+        var outcome = await probe.RunAsync(Request(keyword: "needle"), 16 * 1024, default);
+        Assert.True(outcome.Success, outcome.Reason);
+    }
+
+    [Fact]
+    public async Task A_keyword_past_the_limit_is_missing_and_the_reason_says_how_much_was_read()
+    {
+        var body = new string('x', 16 * 1024 - 3) + "needle";
+        listener.Handler = ctx => ctx.Response.WriteAsync(body);
+        var outcome = await probe.RunAsync(Request(keyword: "needle"), 16 * 1024, default);
+        Assert.Equal("Keyword 'needle' missing from the response in the first 16 KB.", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task A_reused_read_buffer_never_carries_one_body_into_the_next()
+    {
+        var body = new string('x', 8000) + "needle";
+        listener.Handler = ctx => ctx.Response.WriteAsync(body);
+        Assert.True((await probe.RunAsync(Request(keyword: "needle"), 16 * 1024, default)).Success);
+        body = "short";
+        for (var i = 0; i < 3; i++)
+        {
+            var outcome = await probe.RunAsync(Request(keyword: "needle"), 16 * 1024, default);
+            Assert.Equal("Keyword 'needle' missing from the response.", outcome.Reason);
+        }
+    }
+
+    [Fact]
+    public async Task A_status_only_check_does_not_download_the_body()
+    {
+        var sent = 0L;
+        var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.Handler = async ctx =>
+        {
+            var chunk = new byte[64 * 1024];
+            try
+            {
+                for (var i = 0; i < 6400 && !ctx.RequestAborted.IsCancellationRequested; i++)
+                {
+                    await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+                    Interlocked.Add(ref sent, chunk.Length);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+            }
+            finally
+            {
+                served.TrySetResult();
+            }
+        };
+        var outcome = await probe.RunAsync(Request(timeout: 60), 16 * 1024, default);
+        Assert.True(outcome.Success, outcome.Reason);
+        Assert.Equal(200, outcome.StatusCode);
+        // 400 MB on offer: the server stops because the probe hung up after the headers, not because it sent them all.
+        await served.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(Interlocked.Read(ref sent) < 200L * 1024 * 1024, $"{sent} bytes sent");
+    }
+
     [Fact]
     public async Task Keyword_and_json_path_are_checked_in_the_body()
     {

@@ -52,6 +52,7 @@ public sealed class HealthMonitor(
         }
         var token = Guid.NewGuid().ToString("N");
         var until = now + LeaseLength;
+        await SqliteRelaxedSync.ApplyAsync(db, ct);
         // The WHERE repeats the due-and-free test: whichever instance updates a row first owns it.
         await db.HealthChecks
             .Where(c => candidates.Contains(c.Id) && c.NextDueAt <= horizon && (c.LeaseUntil == null || c.LeaseUntil < now))
@@ -129,9 +130,9 @@ public sealed class HealthMonitor(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var ids = results.Select(r => r.Claim.Probe.CheckId).Distinct().ToList();
+            // No Include of the service and database: their slugs and names are only needed when a status flips
+            // or an incident may open (LoadOwnerAsync); joining and tracking them on every batch was work for nothing.
             var checks = await db.HealthChecks
-                .Include(c => c.Service)
-                .Include(c => c.Database)
                 .Where(c => ids.Contains(c.Id))
                 .ToDictionaryAsync(c => c.Id, ct);
             foreach (var result in results)
@@ -141,6 +142,7 @@ public sealed class HealthMonitor(
                     await ApplyOutcomeAsync(db, check, result.Claim, result.Outcome, result.At, events, ct);
                 }
             }
+            await SqliteRelaxedSync.ApplyAsync(db, ct);
             await db.SaveChangesAsync(ct);
         }
         foreach (var e in events)
@@ -186,6 +188,10 @@ public sealed class HealthMonitor(
             }
             check.NextDueAt = nextDue;
         }
+        if (next != previous || (next == HealthStatus.Down && check.ServiceId is not null && check.AutoIncidentAfterSeconds is not null))
+        {
+            await LoadOwnerAsync(db, check, ct);
+        }
         if (next != previous)
         {
             check.Status = next;
@@ -207,6 +213,18 @@ public sealed class HealthMonitor(
             {
                 events.Add(opened);
             }
+        }
+    }
+
+    private static async Task LoadOwnerAsync(AppDbContext db, HealthCheck check, CancellationToken ct)
+    {
+        if (check.ServiceId is not null)
+        {
+            await db.Entry(check).Reference(c => c.Service).LoadAsync(ct);
+        }
+        if (check.DatabaseId is not null)
+        {
+            await db.Entry(check).Reference(c => c.Database).LoadAsync(ct);
         }
     }
 

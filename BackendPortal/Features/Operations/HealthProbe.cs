@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -98,20 +99,29 @@ public sealed class HealthProbe(IHttpClientFactory clients)
     private static async Task<(string Body, bool Truncated)> ReadBodyAsync(HttpResponseMessage response, int limit, CancellationToken ct)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = new byte[limit + 1];
-        var read = 0;
-        while (read < buffer.Length)
+        // One byte past the limit tells a body that ends at the limit from a longer one. The buffer is rented:
+        // a fresh one per probe was 64 KB of garbage for every check, most of whose bodies are a few bytes.
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
+        try
         {
-            var n = await stream.ReadAsync(buffer.AsMemory(read, buffer.Length - read), ct);
-            if (n == 0)
+            var read = 0;
+            while (read < limit + 1)
             {
-                break;
+                var n = await stream.ReadAsync(buffer.AsMemory(read, limit + 1 - read), ct);
+                if (n == 0)
+                {
+                    break;
+                }
+                read += n;
             }
-            read += n;
+            // Disposing the response without reading on abandons the rest of a huge body.
+            var truncated = read > limit;
+            return (Encoding.UTF8.GetString(buffer, 0, Math.Min(read, limit)), truncated);
         }
-        // Disposing the response without reading on abandons the rest of a huge body.
-        var truncated = read > limit;
-        return (Encoding.UTF8.GetString(buffer, 0, Math.Min(read, limit)), truncated);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static string Describe(HttpRequestException ex)

@@ -31,6 +31,8 @@ public static class OperationsRegistration
         services.AddSingleton<ILiveEvents, InProcessLiveEvents>();
         services.AddHttpClient(HealthProbe.ClientName)
             .ConfigurePrimaryHttpMessageHandler(HealthProbe.CreateHandler)
+            // Four log calls and a scope per probe, thousands a minute, saying what the probe's own result says.
+            .RemoveAllLoggers()
             .ConfigureHttpClient(c =>
             {
                 // Each probe carries its own timeout; the client's would only cut long checks short.
