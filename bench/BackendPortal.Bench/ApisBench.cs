@@ -118,7 +118,10 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         Console.WriteLine($"APIs bench done in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
-    /// <summary>The reference's server-side first render: the index read from the database cold, then the component rendered to HTML.</summary>
+    /// <summary>
+    /// The reference's server-side first render as the prerender does it, with the index cache cleared: the stored head
+    /// (or, for a version without one, the whole index) read from the database, then the component rendered to HTML.
+    /// </summary>
     private async Task ServerRenderAsync(string slug, int samples)
     {
         var times = new List<double>();
@@ -129,24 +132,33 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
             await using var scope = host.Services.CreateAsyncScope();
             (scope.ServiceProvider.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
             var start = Stopwatch.GetTimestamp();
-            var latest = await scope.ServiceProvider.GetRequiredService<ApiSpecService>().IndexAsync(slug, null) ?? throw new InvalidOperationException("no version stored");
+            var specs = scope.ServiceProvider.GetRequiredService<ApiSpecService>();
+            var latest = await specs.ReferenceStartAsync(slug, null) ?? throw new InvalidOperationException("no version stored");
             await using var renderer = new HtmlRenderer(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<ILoggerFactory>());
             var markup = await renderer.Dispatcher.InvokeAsync(async () =>
             {
-                var output = await renderer.RenderComponentAsync<ApiReference>(ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(ApiReference.Index)] = latest.Index }));
+                var output = await renderer.RenderComponentAsync<ApiReference>(ParameterView.FromDictionary(new Dictionary<string, object?>
+                {
+                    [nameof(ApiReference.Index)] = latest.Index,
+                    [nameof(ApiReference.Head)] = latest.Head,
+                }));
                 return output.ToHtmlString();
             });
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var operationCount = latest.Index?.Operations.Count ?? latest.Head!.OperationCount;
+            // The full index the head started loading in the background: let it finish before the next sample.
+            await specs.IndexAsync(slug, null);
             // The first pass is a warm-up (JIT, component types).
             if (i > 0)
             {
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                times.Add(elapsed);
             }
             html = markup.Length;
             // The list is virtualised below its first screen, which is in the HTML.
-            Check(markup.Contains(FormattableString.Invariant($"{latest.Index.Operations.Count} operations"), StringComparison.Ordinal), "the reference did not render");
+            Check(markup.Contains(FormattableString.Invariant($"{operationCount} operations"), StringComparison.Ordinal), "the reference did not render");
             rowsInHtml = CountOf(markup, "class=\"api-ref-op");
         }
-        var stats = LatencyStats.From("apis reference server render (index from the database, cold cache, to HTML)", times, 0) with { Target = RenderTargetMs };
+        var stats = LatencyStats.From("apis reference server render (stored head from the database, cold cache, to HTML)", times, 0) with { Target = RenderTargetMs };
         report.Add(stats);
         report.Add($"APIs: reference first render, server side (target < {RenderTargetMs / 1000:F0} s)", FormattableString.Invariant(
             $"**p95 {stats.P95:F0} ms** (p50 {stats.P50:F0} ms) over {times.Count} renders, {html / 1024.0:F0} KiB of HTML with {rowsInHtml} list rows (the rest is virtualised) {(stats.MeetsTarget ? "✓" : "✗")}"));
