@@ -158,6 +158,14 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
             Check(markup.Contains(FormattableString.Invariant($"{operationCount} operations"), StringComparison.Ordinal), "the reference did not render");
             rowsInHtml = CountOf(markup, "class=\"api-ref-op");
         }
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await using var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+            var sizes = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
+                db.ApiVersions.Where(v => v.Api.Slug == slug).OrderByDescending(v => v.Sequence).Select(v => new { Head = v.Head!.Length, Index = v.Index.Length }));
+            report.Add("APIs: stored head and index of the latest version (gzip'd)", FormattableString.Invariant($"head {sizes.Head / 1024.0:F1} KiB, index {sizes.Index / 1024.0:F0} KiB"));
+            Console.WriteLine(FormattableString.Invariant($"  stored head {sizes.Head / 1024.0:F1} KiB, index {sizes.Index / 1024.0:F0} KiB (gzip'd)"));
+        }
         var stats = LatencyStats.From("apis reference server render (stored head from the database, cold cache, to HTML)", times, 0) with { Target = RenderTargetMs };
         report.Add(stats);
         report.Add($"APIs: reference first render, server side (target < {RenderTargetMs / 1000:F0} s)", FormattableString.Invariant(
