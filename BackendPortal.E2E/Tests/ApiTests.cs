@@ -97,4 +97,49 @@ paths:
         await Expect(removed.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = consumerSlug })).ToBeVisibleAsync();
         await Screenshots.SaveAsync(api.Page, "api-breaking-changes");
     }
+
+    [Fact]
+    public async Task The_reference_shows_its_first_rows_from_the_stored_head_then_searches_opens_and_deep_links_with_the_full_index()
+    {
+        var viewer = await portal.CreateUserAsync("Viewer", "Vera Viewer");
+        var owner = await portal.GivenServiceAsync();
+        var apiSlug = Unique.Slug("big-api");
+        await portal.WithServiceAsync(async services =>
+        {
+            await services.GetRequiredService<Features.Apis.ApiCatalogService>().CreateAsync(Actor.System, new Features.Apis.ApiInput
+            {
+                Slug = apiSlug,
+                Name = "Big API",
+                Type = "openapi",
+                Lifecycle = "production",
+                Owner = owner.Owner,
+            });
+            var result = await services.GetRequiredService<Features.Apis.ApiSpecService>()
+                .IngestAsync(Actor.System, apiSlug, Features.Apis.Spec.SampleSpecs.Generate(60), "1", dryRun: false);
+            // As after a restart: the prerender has only the stored head, the circuit loads the full index.
+            (services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>() as Microsoft.Extensions.Caching.Memory.MemoryCache)!.Clear();
+            return result;
+        });
+
+        await using var context = await portal.NewContextAsync();
+        var home = await LoginPage.SignInAsync(context, viewer);
+        var page = home.Page;
+        await page.GotoAsync($"apis/{apiSlug}/reference");
+        await Expect(page.Locator(".api-ref-op").First).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("api-reference")).ToContainTextAsync("300 operations");
+        await Expect(page.GetByTestId("interactive")).ToBeAttachedAsync();
+
+        // Search needs the full index: it finds operations far below the stored first screen.
+        await page.Locator(".api-ref-nav input").FillAsync("res57/");
+        await Expect(page.Locator(".api-ref-op .api-ref-path").First).ToHaveTextAsync("/res57/{id}");
+        await page.Locator(".api-ref-op", new() { HasText = "/res57/{id}" }).First.ClickAsync();
+        await Expect(page.GetByTestId("operation-detail")).ToContainTextAsync("/res57/{id}");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("op=getRes57"));
+
+        // A deep link in a fresh load (prerendered from the full index) opens its operation.
+        await page.GotoAsync($"apis/{apiSlug}/reference?op=listRes42");
+        await Expect(page.GetByTestId("operation-detail")).ToContainTextAsync("/res42");
+        await Expect(page.GetByTestId("interactive")).ToBeAttachedAsync();
+        await Expect(page.GetByTestId("operation-detail")).ToContainTextAsync("Res42Page");
+    }
 }

@@ -23,7 +23,8 @@ namespace BackendPortal.Bench;
 /// Issue 5: ingest (parse + score + diff against the previous version + store) of a ~5 MB generated
 /// spec over HTTP, and the first render of its reference view, both server-side (index loaded cold
 /// and the component rendered to HTML) and in Chromium (navigation until the first operation shows).
-/// APIS_BENCH_MB (default 5) or APIS_BENCH_RESOURCES, and APIS_BENCH_SAMPLES (default 5) size a run.
+/// APIS_BENCH_MB (default 5) or APIS_BENCH_RESOURCES, APIS_BENCH_SAMPLES (ingest and server render, default 5) and
+/// APIS_BENCH_BROWSER_SAMPLES (Chromium loads after a warm-up, default 20) size a run.
 /// </summary>
 public sealed class ApisBench(BenchHost host, BenchReport report)
 {
@@ -113,11 +114,14 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         Console.WriteLine("  stages: " + stages.Summary(times));
 
         await ServerRenderAsync(slug, samples);
-        await BrowserRenderAsync(slug, Math.Max(3, samples));
+        await BrowserRenderAsync(slug, Setting("APIS_BENCH_BROWSER_SAMPLES", 20));
         Console.WriteLine($"APIs bench done in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
-    /// <summary>The reference's server-side first render: the index read from the database cold, then the component rendered to HTML.</summary>
+    /// <summary>
+    /// The reference's server-side first render as the prerender does it, with the index cache cleared: the stored head
+    /// (or, for a version without one, the whole index) read from the database, then the component rendered to HTML.
+    /// </summary>
     private async Task ServerRenderAsync(string slug, int samples)
     {
         var times = new List<double>();
@@ -128,24 +132,41 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
             await using var scope = host.Services.CreateAsyncScope();
             (scope.ServiceProvider.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
             var start = Stopwatch.GetTimestamp();
-            var latest = await scope.ServiceProvider.GetRequiredService<ApiSpecService>().IndexAsync(slug, null) ?? throw new InvalidOperationException("no version stored");
+            var specs = scope.ServiceProvider.GetRequiredService<ApiSpecService>();
+            var latest = await specs.ReferenceStartAsync(slug, null) ?? throw new InvalidOperationException("no version stored");
             await using var renderer = new HtmlRenderer(scope.ServiceProvider, scope.ServiceProvider.GetRequiredService<ILoggerFactory>());
             var markup = await renderer.Dispatcher.InvokeAsync(async () =>
             {
-                var output = await renderer.RenderComponentAsync<ApiReference>(ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(ApiReference.Index)] = latest.Index }));
+                var output = await renderer.RenderComponentAsync<ApiReference>(ParameterView.FromDictionary(new Dictionary<string, object?>
+                {
+                    [nameof(ApiReference.Index)] = latest.Index,
+                    [nameof(ApiReference.Head)] = latest.Head,
+                }));
                 return output.ToHtmlString();
             });
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            var operationCount = latest.Index?.Operations.Count ?? latest.Head!.OperationCount;
+            // The full index the head started loading in the background: let it finish before the next sample.
+            await specs.IndexAsync(slug, null);
             // The first pass is a warm-up (JIT, component types).
             if (i > 0)
             {
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                times.Add(elapsed);
             }
             html = markup.Length;
             // The list is virtualised below its first screen, which is in the HTML.
-            Check(markup.Contains(FormattableString.Invariant($"{latest.Index.Operations.Count} operations"), StringComparison.Ordinal), "the reference did not render");
+            Check(markup.Contains(FormattableString.Invariant($"{operationCount} operations"), StringComparison.Ordinal), "the reference did not render");
             rowsInHtml = CountOf(markup, "class=\"api-ref-op");
         }
-        var stats = LatencyStats.From("apis reference server render (index from the database, cold cache, to HTML)", times, 0) with { Target = RenderTargetMs };
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await using var db = await scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+            var sizes = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
+                db.ApiVersions.Where(v => v.Api.Slug == slug).OrderByDescending(v => v.Sequence).Select(v => new { Head = v.Head!.Length, Index = v.Index.Length }));
+            report.Add("APIs: stored head and index of the latest version (gzip'd)", FormattableString.Invariant($"head {sizes.Head / 1024.0:F1} KiB, index {sizes.Index / 1024.0:F0} KiB"));
+            Console.WriteLine(FormattableString.Invariant($"  stored head {sizes.Head / 1024.0:F1} KiB, index {sizes.Index / 1024.0:F0} KiB (gzip'd)"));
+        }
+        var stats = LatencyStats.From("apis reference server render (stored head from the database, cold cache, to HTML)", times, 0) with { Target = RenderTargetMs };
         report.Add(stats);
         report.Add($"APIs: reference first render, server side (target < {RenderTargetMs / 1000:F0} s)", FormattableString.Invariant(
             $"**p95 {stats.P95:F0} ms** (p50 {stats.P50:F0} ms) over {times.Count} renders, {html / 1024.0:F0} KiB of HTML with {rowsInHtml} list rows (the rest is virtualised) {(stats.MeetsTarget ? "✓" : "✗")}"));
@@ -177,7 +198,10 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         var times = new List<double>();
         var interactive = new List<double>();
         var traces = new List<StartupTrace>();
-        for (var i = 0; i <= samples; i++)
+        var paints = new List<PaintTrace>();
+        // Two warm-up loads (JIT, component types, Chromium's first renderer process), then the samples.
+        const int warmUp = 2;
+        for (var i = 0; i < samples + warmUp; i++)
         {
             (host.Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, StorageState = state });
@@ -190,12 +214,17 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
             await page.Locator("[data-testid=interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 60_000 });
             var live = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             var trace = await StartupTrace.ReadAsync(page);
-            // The first pass is a warm-up (JIT, component types, Chromium's first process).
-            if (i > 0)
+            var paint = await PaintTrace.ReadAsync(page, shown);
+            if (i == warmUp)
+            {
+                Console.WriteLine($"  one load, resource by resource (ms since navigation start):\n{await StartupTrace.DetailAsync(page)}");
+            }
+            if (i >= warmUp)
             {
                 times.Add(shown);
                 interactive.Add(live);
                 traces.Add(trace);
+                paints.Add(paint);
             }
         }
         var stats = LatencyStats.From("apis reference in Chromium: first operation visible (navigation to the first row shown)", times, 0) with { Target = RenderTargetMs };
@@ -205,6 +234,62 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         report.Add($"APIs: reference first render in the browser (target < {RenderTargetMs / 1000:F0} s, judged on the first content visible)", FormattableString.Invariant(
             $"first operation visible **p50 {stats.P50:F0} ms / p95 {stats.P95:F0} ms** {(stats.MeetsTarget ? "✓" : "✗")}; interactive (circuit live) p50 {liveStats.P50:F0} ms / p95 {liveStats.P95:F0} ms {(liveStats.MeetsTarget ? "✓" : "✗")}; over {times.Count} fresh contexts with a cold index cache"));
         report.Add("APIs: reference page load, step by step", StartupTrace.Summarise(traces));
+        var breakdown = PaintTrace.Summarise(paints);
+        report.Add($"APIs: reference first render, breakdown (p50 / p95 ms since navigation start, n={paints.Count})", breakdown);
+        Console.WriteLine("  breakdown: " + breakdown);
+    }
+
+    /// <summary>
+    /// What stands between the server's HTML and the first row on screen, from Navigation/Resource/Paint Timing on the
+    /// page's own clock: the HTML, each stylesheet (render-blocking), the scripts, the first row in the DOM, first
+    /// contentful paint, and the wall-clock rest (Playwright, a fresh renderer process, polling).
+    /// </summary>
+    private sealed record PaintTrace(
+        double HtmlStart, double HtmlEnd, double CssEnd, double MudCssEnd, double AppCssEnd, double BlazorJsEnd, double RowInDom,
+        double Fcp, double DomContentLoaded, double Interactive, double Wall, long HtmlBytes, long CssBytes, long CssDecoded)
+    {
+        public static async Task<PaintTrace> ReadAsync(IPage page, double wall)
+        {
+            var json = await page.EvaluateAsync<string>("""
+                () => {
+                  const nav = performance.getEntriesByType('navigation')[0];
+                  const res = performance.getEntriesByType('resource');
+                  const end = f => { const r = res.find(r => r.name.includes(f)); return r ? r.responseEnd : -1; };
+                  const css = res.filter(r => r.initiatorType === 'link' && /\.css(\?|$)/.test(r.name));
+                  const fcp = performance.getEntriesByType('paint').find(p => p.name === 'first-contentful-paint');
+                  return JSON.stringify({
+                    hs: nav.responseStart, he: nav.responseEnd, dcl: nav.domContentLoadedEventEnd,
+                    css: css.reduce((m, r) => Math.max(m, r.responseEnd), -1), mud: end('MudBlazor.min.css'), app: end('app.'),
+                    bjs: end('blazor.web'), row: window.__trace.content, fcp: fcp ? fcp.startTime : -1, live: window.__trace.interactive,
+                    hb: nav.encodedBodySize || 0, cb: css.reduce((s, r) => s + (r.encodedBodySize || 0), 0),
+                    cd: css.reduce((s, r) => s + (r.decodedBodySize || 0), 0),
+                  });
+                }
+                """);
+            var e = JsonDocument.Parse(json).RootElement;
+            double D(string n) => e.GetProperty(n).GetDouble();
+            return new PaintTrace(D("hs"), D("he"), D("css"), D("mud"), D("app"), D("bjs"), D("row"), D("fcp"), D("dcl"), D("live"), wall,
+                e.GetProperty("hb").GetInt64(), e.GetProperty("cb").GetInt64(), e.GetProperty("cd").GetInt64());
+        }
+
+        public static string Summarise(IReadOnlyList<PaintTrace> t)
+        {
+            string S(Func<PaintTrace, double> f)
+            {
+                var v = t.Select(f).Where(x => x >= 0).ToList();
+                if (v.Count == 0)
+                {
+                    return "–";
+                }
+                var s = LatencyStats.From("", v, 0);
+                return FormattableString.Invariant($"{s.P50:F0} / {s.P95:F0}");
+            }
+            return FormattableString.Invariant(
+                $"HTML first byte {S(x => x.HtmlStart)}, HTML end {S(x => x.HtmlEnd)} ({t[0].HtmlBytes / 1024.0:F0} KiB); ") + FormattableString.Invariant(
+                $"stylesheets loaded {S(x => x.CssEnd)} (MudBlazor.min.css {S(x => x.MudCssEnd)}, app.css {S(x => x.AppCssEnd)}; {t[0].CssBytes / 1024.0:F0} KiB sent, {t[0].CssDecoded / 1024.0:F0} KiB decoded); ") + FormattableString.Invariant(
+                $"first row in the DOM {S(x => x.RowInDom)}; first contentful paint {S(x => x.Fcp)}; blazor.web.js loaded {S(x => x.BlazorJsEnd)}; DOMContentLoaded {S(x => x.DomContentLoaded)}; ") + FormattableString.Invariant(
+                $"interactive marker {S(x => x.Interactive)}; wall clock to the row visible {S(x => x.Wall)}, of which outside the page's clock (Playwright, new renderer, polling) {S(x => x.Fcp >= 0 ? x.Wall - x.Fcp : -1)}");
+        }
     }
 
     private static double Median(List<double> values) => LatencyStats.From("", values, 0).P50;

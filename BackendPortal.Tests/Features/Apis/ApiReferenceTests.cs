@@ -20,6 +20,22 @@ public class ApiReferenceTests : PortalTestContext
     }
 
     [Fact]
+    public void With_only_the_head_it_shows_the_same_first_rows_and_then_the_full_list_when_the_index_arrives()
+    {
+        var head = SpecHead.From(Large);
+        var cut = Render<ApiReference>(p => p.Add(x => x.Head, head));
+        var headRows = cut.FindAll(".api-ref-op, .api-ref-tag").Select(e => $"{e.ClassName} {e.GetAttribute("href")} {e.TextContent}").ToList();
+        Assert.Equal(ApiReference.FirstScreen, headRows.Count);
+        Assert.Contains("2000 operations", cut.Markup);
+        Assert.Contains("Tags: Res0 (5)", cut.Find("[data-testid=api-contents]").TextContent);
+
+        cut.Render(p => p.Add(x => x.Index, Large));
+        var fullRows = cut.FindAll(".api-ref-op, .api-ref-tag").Select(e => $"{e.ClassName} {e.GetAttribute("href")} {e.TextContent}").ToList();
+        Assert.Equal(headRows, fullRows.Take(ApiReference.FirstScreen));
+        Assert.True(fullRows.Count > headRows.Count);
+    }
+
+    [Fact]
     public void A_deep_link_opens_the_operation_with_parameters_responses_and_examples()
     {
         var cut = Render<ApiReference>(p => p.Add(x => x.Index, Large).Add(x => x.Selected, "listRes7"));

@@ -26,6 +26,23 @@ public sealed class SpecWebhookTests
     }
 
     [Fact]
+    public void The_stored_head_lists_webhooks_after_the_operations_in_their_own_section()
+    {
+        var index = SpecReader.Read(WebhookFixtures.PathsAndWebhooks31).Index;
+        var head = SpecHead.From(index);
+        var rows = ReferenceRows.Build(index, null);
+        Assert.Equal(rows.Take(ReferenceRows.FirstScreen), head.Rows);
+        Assert.Equal(index.Operations.Count(o => o.IsWebhook), head.WebhookCount);
+        Assert.True(head.WebhookCount > 0);
+        var firstWebhook = rows.FindIndex(r => r.Webhook);
+        var lastOperation = rows.FindLastIndex(r => r.Method is not null && !r.Webhook);
+        Assert.True(firstWebhook > lastOperation, "webhooks come after the path operations");
+        Assert.StartsWith("Webhooks", rows[..firstWebhook].Last(r => r.Tag is not null).Tag);
+        Assert.StartsWith("webhook ", rows[firstWebhook].Label, StringComparison.Ordinal);
+        Assert.Contains(head.Tags, t => t.Name.StartsWith("Webhooks", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Webhooks_are_scored_as_documented_operations_without_path_4xx_or_security_rules()
     {
         var read = SpecReader.Read(WebhookFixtures.WebhooksOnly31);

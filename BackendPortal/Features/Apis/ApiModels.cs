@@ -101,3 +101,6 @@ public sealed record ApiConsumer(string Service, string Name, string Owner, IRea
 
 /// <summary>One API on a service's usage panel: <see cref="LatestVersion"/> is null when no spec was uploaded yet.</summary>
 public sealed record ServiceApiUsageRow(string Api, string Name, string? LatestVersion, IReadOnlyList<string> Operations);
+
+/// <summary>A reference view's start: the version's label and either its stored first screen or (cached, or no head stored) the full index.</summary>
+public sealed record ApiReferenceStart(string Version, SpecHead? Head, SpecIndex? Index);

@@ -61,7 +61,7 @@ public sealed class ApiSpecService(
         var read = await Task.Run(() => SpecReader.Read(text, stages.Mark), ct);
         // Scoring, packing what is stored and the diff each need only the read spec: they run side by side.
         var scoring = Task.Run(() => SpecScorer.Score(read.Index, read.Diagnostics), ct);
-        var packing = dryRun ? null : Task.Run(() => (Index: Pack(read.Index), Document: Gzip(Encoding.UTF8.GetBytes(text))), ct);
+        var packing = dryRun ? null : Task.Run(() => (Index: Pack(read.Index), Head: Pack(SpecHead.From(read.Index)), Document: Gzip(Encoding.UTF8.GetBytes(text))), ct);
         var version = CheckLabel(label ?? read.Index.InfoVersion);
         if (await db.ApiVersions.AnyAsync(v => v.ApiId == api.Id && v.Label == version, ct))
         {
@@ -111,6 +111,7 @@ public sealed class ApiSpecService(
             SizeBytes = Encoding.UTF8.GetByteCount(text),
             Document = packed.Document,
             Index = packed.Index,
+            Head = packed.Head,
             Findings = Pack(new StoredScore(score.Rules, score.Findings)),
             Changes = Pack(changes),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
@@ -178,6 +179,7 @@ public sealed class ApiSpecService(
         await tx.CommitAsync(ct);
         // SQLite may hand the id to the next version uploaded.
         cache.Remove(IndexKey(row.Id));
+        cache.Remove(LoadingKey(row.Id));
     }
 
     public async Task<IReadOnlyList<ApiVersionSummary>> VersionsAsync(string slug, CancellationToken ct = default)
@@ -215,14 +217,73 @@ public sealed class ApiSpecService(
         {
             return version is null ? null : throw new NotFoundException($"Version '{version}' of API '{slug}'");
         }
-        // Versions never change once stored, so a cached index cannot go stale.
-        var index = await cache.GetOrCreateAsync(IndexKey(head.Id), async entry =>
+        return (head.Label, await LoadIndexAsync(head.Id));
+    }
+
+    /// <summary>
+    /// What the reference needs to show its first screen: the full index when it is cached (or the version predates
+    /// stored heads), else the stored head alone — a few KB instead of unpacking a multi-MB index — with the full index
+    /// starting to load in the background for the live page that follows. Null when the API has no version.
+    /// </summary>
+    public async Task<ApiReferenceStart?> ReferenceStartAsync(string slug, string? version, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var api = await FindAsync(db, slug, ct);
+        var query = db.ApiVersions.AsNoTracking().Where(v => v.ApiId == api.Id);
+        var row = await (version is null ? query.OrderByDescending(v => v.Sequence) : query.Where(v => v.Label == version))
+            .Select(v => new { v.Id, v.Label, v.Head }).FirstOrDefaultAsync(ct);
+        if (row is null)
         {
-            CacheIndex(entry);
-            var bytes = await db.ApiVersions.AsNoTracking().Where(v => v.Id == head.Id).Select(v => v.Index).FirstAsync(ct);
-            return Unpack<SpecIndex>(bytes);
-        });
-        return (head.Label, index!);
+            return version is null ? null : throw new NotFoundException($"Version '{version}' of API '{slug}'");
+        }
+        if (cache.TryGetValue(IndexKey(row.Id), out SpecIndex? cached) && cached is not null)
+        {
+            return new ApiReferenceStart(row.Label, null, cached);
+        }
+        if (row.Head is null)
+        {
+            return new ApiReferenceStart(row.Label, null, await LoadIndexAsync(row.Id));
+        }
+        _ = LoadIndexAsync(row.Id);
+        return new ApiReferenceStart(row.Label, Unpack<SpecHead>(row.Head), null);
+    }
+
+    /// <summary>
+    /// The index of a stored version, from the cache or read and unpacked once: concurrent callers (the prerender's
+    /// background load and the circuit that follows it) share one load. Versions never change once stored, so a cached
+    /// index cannot go stale.
+    /// </summary>
+    private Task<SpecIndex> LoadIndexAsync(int versionId)
+    {
+        if (cache.TryGetValue(IndexKey(versionId), out SpecIndex? cached) && cached is not null)
+        {
+            return Task.FromResult(cached);
+        }
+        return cache.GetOrCreate(LoadingKey(versionId), entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
+            entry.Size = 1;
+            // Not the caller's token: other callers wait on the same load.
+            return Task.Run(async () =>
+            {
+                try
+                {
+                    await using var db = await dbFactory.CreateDbContextAsync();
+                    var bytes = await db.ApiVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => v.Index).FirstAsync();
+                    var index = Unpack<SpecIndex>(bytes);
+                    using (var indexEntry = cache.CreateEntry(IndexKey(versionId)))
+                    {
+                        CacheIndex(indexEntry);
+                        indexEntry.Value = index;
+                    }
+                    return index;
+                }
+                finally
+                {
+                    cache.Remove(LoadingKey(versionId));
+                }
+            });
+        })!;
     }
 
     public async Task<ApiDiffReport> DiffAsync(string slug, string? from, string? to, CancellationToken ct = default)
@@ -453,6 +514,8 @@ public sealed class ApiSpecService(
     }
 
     private static (string, int) IndexKey(int versionId) => ("api-index", versionId);
+
+    private static (string, int) LoadingKey(int versionId) => ("api-index-load", versionId);
 
     private static void CacheIndex(ICacheEntry entry)
     {

@@ -25,6 +25,8 @@ public class ApiSpecVersion
     public long SizeBytes { get; set; }
     public byte[] Document { get; set; } = [];
     public byte[] Index { get; set; } = [];
+    /// <summary>The reference's first screen (<see cref="Spec.SpecHead"/>, gzip'd JSON); null for versions stored before it was kept.</summary>
+    public byte[]? Head { get; set; }
     public byte[] Findings { get; set; } = [];
     public byte[] Changes { get; set; } = [];
     public DateTime CreatedAt { get; set; }

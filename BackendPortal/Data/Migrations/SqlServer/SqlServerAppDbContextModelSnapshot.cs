@@ -147,6 +147,9 @@ namespace BackendPortal.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasColumnType("varbinary(max)");
 
+                    b.Property<byte[]>("Head")
+                        .HasColumnType("varbinary(max)");
+
                     b.Property<byte[]>("Index")
                         .IsRequired()
                         .HasColumnType("varbinary(max)");

@@ -139,6 +139,9 @@ namespace BackendPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("Head")
+                        .HasColumnType("BLOB");
+
                     b.Property<byte[]>("Index")
                         .IsRequired()
                         .HasColumnType("BLOB");
