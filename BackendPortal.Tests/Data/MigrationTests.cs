@@ -121,6 +121,23 @@ public sealed class MigrationTests
         Assert.Equal(Roles.All.Order(), roles.Order());
     }
 
+    [Fact]
+    public async Task Every_sqlite_connection_the_app_opens_commits_with_synchronous_normal()
+    {
+        await using var factory = new PortalFactory();
+        var dbFactory = factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        // Twice: the second context gets the pooled connection the first one tuned.
+        for (var i = 0; i < 2; i++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA synchronous";
+            // 1 = NORMAL (SQLite's default is 2 = FULL).
+            Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
+        }
+    }
+
     private sealed class TestEnvironment : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = "Testing";

@@ -52,6 +52,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     {
         optionsBuilder.AddInterceptors(Features.Search.SearchIndexInterceptor.Instance);
         optionsBuilder.AddInterceptors(PeopleStampInterceptor.Instance);
+        optionsBuilder.AddInterceptors(SqliteSynchronousInterceptor.Instance);
     }
     public DbSet<ApiSpecVersion> ApiVersions => Set<ApiSpecVersion>();
     public DbSet<ApiUsage> ApiUsages => Set<ApiUsage>();

@@ -12,7 +12,6 @@ using BackendPortal.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
@@ -130,7 +129,7 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         for (var i = 0; i <= samples; i++)
         {
             await using var scope = host.Services.CreateAsyncScope();
-            (scope.ServiceProvider.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
+            scope.ServiceProvider.GetRequiredService<ApiIndexCache>().Clear();
             var start = Stopwatch.GetTimestamp();
             var specs = scope.ServiceProvider.GetRequiredService<ApiSpecService>();
             var latest = await specs.ReferenceStartAsync(slug, null) ?? throw new InvalidOperationException("no version stored");
@@ -203,7 +202,7 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         const int warmUp = 2;
         for (var i = 0; i < samples + warmUp; i++)
         {
-            (host.Services.GetRequiredService<IMemoryCache>() as MemoryCache)?.Clear();
+            host.Services.GetRequiredService<ApiIndexCache>().Clear();
             await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, StorageState = state });
             await StartupTrace.AttachAsync(context, ".api-ref-op");
             var page = await context.NewPageAsync();

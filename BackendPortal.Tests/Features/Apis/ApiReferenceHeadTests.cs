@@ -3,7 +3,6 @@ using BackendPortal.Data;
 using BackendPortal.Features.Apis.Spec;
 using BackendPortal.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackendPortal.Features.Apis;
@@ -102,7 +101,7 @@ public sealed class ApiReferenceHeadTests(PortalFactory factory) : IClassFixture
         Assert.Same(full.Value.Item2, again!.Index);
     }
 
-    private void ClearCache() => (factory.Services.GetRequiredService<IMemoryCache>() as MemoryCache)!.Clear();
+    private void ClearCache() => factory.Services.GetRequiredService<ApiIndexCache>().Clear();
 
     private async Task<(byte[]? Head, byte[] Index)> ReadAsync(string slug)
     {

@@ -8,7 +8,6 @@ using BackendPortal.Features.Services;
 using BackendPortal.Live;
 using BackendPortal.Security;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace BackendPortal.Features.Apis;
@@ -17,6 +16,12 @@ public sealed class ApiOptions
 {
     /// <summary>Largest OpenAPI document an upload may carry (Apis:MaxSpecBytes).</summary>
     public long MaxSpecBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>
+    /// How much of recently used spec indexes is kept in memory, counted in operations plus schemas
+    /// (Apis:IndexCacheItems; a 5 MB spec is about 10,000): the newest index is always kept.
+    /// </summary>
+    public int IndexCacheItems { get; set; } = 50_000;
 }
 
 public sealed class SpecTooLargeException(long limit) : PortalException(
@@ -28,7 +33,7 @@ public sealed class SpecTooLargeException(long limit) : PortalException(
 
 /// <summary>Spec versions of an API: upload (parse, score, diff), reports, consumers and declared usage.</summary>
 public sealed class ApiSpecService(
-    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditService audit, IMemoryCache cache, IOptions<ApiOptions> options, ILiveEvents live)
+    IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, AuditService audit, ApiIndexCache indexes, IOptions<ApiOptions> options, ILiveEvents live)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -74,12 +79,7 @@ public sealed class ApiSpecService(
         if (previous is not null)
         {
             // Usually still cached from its own upload (or a reference view); otherwise read back from its stored index.
-            var before = await cache.GetOrCreateAsync(IndexKey(previous.Id), async entry =>
-            {
-                CacheIndex(entry);
-                var bytes = await db.ApiVersions.AsNoTracking().Where(v => v.Id == previous.Id).Select(v => v.Index).FirstAsync(ct);
-                return Unpack<SpecIndex>(bytes);
-            });
+            var before = await indexes.GetOrLoadAsync(previous.Id, () => ReadIndexAsync(previous.Id));
             stages.Mark("previous-unpack");
             changes = await WithConsumersAsync(db, api.Id, SpecDiff.Compare(before!, read.Index), ct);
             stages.Mark("diff");
@@ -133,11 +133,7 @@ public sealed class ApiSpecService(
         stages.Mark("save");
         // The next upload diffs against this index and the reference shows it: keep the one just built (an index is
         // never changed once built, and it equals what Unpack would read back).
-        using (var entry = cache.CreateEntry(IndexKey(row.Id)))
-        {
-            CacheIndex(entry);
-            entry.Value = read.Index;
-        }
+        indexes.Set(row.Id, read.Index);
         live.Publish(new ApiVersionRecorded(api.Slug, version, row.BreakingCount));
         return result;
     }
@@ -178,8 +174,7 @@ public sealed class ApiSpecService(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         // SQLite may hand the id to the next version uploaded.
-        cache.Remove(IndexKey(row.Id));
-        cache.Remove(LoadingKey(row.Id));
+        indexes.Remove(row.Id);
     }
 
     public async Task<IReadOnlyList<ApiVersionSummary>> VersionsAsync(string slug, CancellationToken ct = default)
@@ -236,7 +231,7 @@ public sealed class ApiSpecService(
         {
             return version is null ? null : throw new NotFoundException($"Version '{version}' of API '{slug}'");
         }
-        if (cache.TryGetValue(IndexKey(row.Id), out SpecIndex? cached) && cached is not null)
+        if (indexes.TryGet(row.Id, out var cached))
         {
             return new ApiReferenceStart(row.Label, null, cached);
         }
@@ -253,37 +248,14 @@ public sealed class ApiSpecService(
     /// background load and the circuit that follows it) share one load. Versions never change once stored, so a cached
     /// index cannot go stale.
     /// </summary>
-    private Task<SpecIndex> LoadIndexAsync(int versionId)
+    private Task<SpecIndex> LoadIndexAsync(int versionId) => indexes.GetOrLoadAsync(versionId, () => ReadIndexAsync(versionId));
+
+    /// <summary>Not the caller's token: other callers may wait on the same load.</summary>
+    private async Task<SpecIndex> ReadIndexAsync(int versionId)
     {
-        if (cache.TryGetValue(IndexKey(versionId), out SpecIndex? cached) && cached is not null)
-        {
-            return Task.FromResult(cached);
-        }
-        return cache.GetOrCreate(LoadingKey(versionId), entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1);
-            entry.Size = 1;
-            // Not the caller's token: other callers wait on the same load.
-            return Task.Run(async () =>
-            {
-                try
-                {
-                    await using var db = await dbFactory.CreateDbContextAsync();
-                    var bytes = await db.ApiVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => v.Index).FirstAsync();
-                    var index = Unpack<SpecIndex>(bytes);
-                    using (var indexEntry = cache.CreateEntry(IndexKey(versionId)))
-                    {
-                        CacheIndex(indexEntry);
-                        indexEntry.Value = index;
-                    }
-                    return index;
-                }
-                finally
-                {
-                    cache.Remove(LoadingKey(versionId));
-                }
-            });
-        })!;
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var bytes = await db.ApiVersions.AsNoTracking().Where(v => v.Id == versionId).Select(v => v.Index).FirstAsync();
+        return Unpack<SpecIndex>(bytes);
     }
 
     public async Task<ApiDiffReport> DiffAsync(string slug, string? from, string? to, CancellationToken ct = default)
@@ -511,16 +483,6 @@ public sealed class ApiSpecService(
             });
         }
         return trimmed;
-    }
-
-    private static (string, int) IndexKey(int versionId) => ("api-index", versionId);
-
-    private static (string, int) LoadingKey(int versionId) => ("api-index-load", versionId);
-
-    private static void CacheIndex(ICacheEntry entry)
-    {
-        entry.SlidingExpiration = TimeSpan.FromMinutes(10);
-        entry.Size = 1;
     }
 
     internal sealed record StoredScore(IReadOnlyList<RuleOutcome> Rules, IReadOnlyList<SpecFinding> Findings);

@@ -4,7 +4,7 @@ public static class ApisRegistration
 {
     public static IServiceCollection AddApis(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddMemoryCache();
+        services.AddSingleton<ApiIndexCache>();
         services.Configure<ApiOptions>(configuration.GetSection("Apis"));
         services.AddScoped<ApiCatalogService>();
         services.AddScoped<ApiSpecService>();

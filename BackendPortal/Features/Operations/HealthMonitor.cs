@@ -52,7 +52,6 @@ public sealed class HealthMonitor(
         }
         var token = Guid.NewGuid().ToString("N");
         var until = now + LeaseLength;
-        await SqliteRelaxedSync.ApplyAsync(db, ct);
         // The WHERE repeats the due-and-free test: whichever instance updates a row first owns it.
         await db.HealthChecks
             .Where(c => candidates.Contains(c.Id) && c.NextDueAt <= horizon && (c.LeaseUntil == null || c.LeaseUntil < now))
@@ -142,7 +141,6 @@ public sealed class HealthMonitor(
                     await ApplyOutcomeAsync(db, check, result.Claim, result.Outcome, result.At, events, ct);
                 }
             }
-            await SqliteRelaxedSync.ApplyAsync(db, ct);
             await db.SaveChangesAsync(ct);
         }
         foreach (var e in events)
