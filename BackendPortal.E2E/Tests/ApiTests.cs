@@ -117,7 +117,7 @@ paths:
             var result = await services.GetRequiredService<Features.Apis.ApiSpecService>()
                 .IngestAsync(Actor.System, apiSlug, Features.Apis.Spec.SampleSpecs.Generate(60), "1", dryRun: false);
             // As after a restart: the prerender has only the stored head, the circuit loads the full index.
-            (services.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>() as Microsoft.Extensions.Caching.Memory.MemoryCache)!.Clear();
+            services.GetRequiredService<Features.Apis.ApiIndexCache>().Clear();
             return result;
         });
 
