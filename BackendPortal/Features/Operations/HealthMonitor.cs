@@ -129,11 +129,10 @@ public sealed class HealthMonitor(
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var ids = results.Select(r => r.Claim.Probe.CheckId).Distinct().ToList();
-            // No Include of the service and database: their slugs and names are only needed when a status flips
-            // or an incident may open (LoadOwnerAsync); joining and tracking them on every batch was work for nothing.
             var checks = await db.HealthChecks
                 .Where(c => ids.Contains(c.Id))
                 .ToDictionaryAsync(c => c.Id, ct);
+            await LoadOwnersAsync(db, results, checks, ct);
             foreach (var result in results)
             {
                 if (checks.TryGetValue(result.Claim.Probe.CheckId, out var check))
@@ -186,10 +185,6 @@ public sealed class HealthMonitor(
             }
             check.NextDueAt = nextDue;
         }
-        if (next != previous || (next == HealthStatus.Down && check.ServiceId is not null && check.AutoIncidentAfterSeconds is not null))
-        {
-            await LoadOwnerAsync(db, check, ct);
-        }
         if (next != previous)
         {
             check.Status = next;
@@ -214,15 +209,27 @@ public sealed class HealthMonitor(
         }
     }
 
-    private static async Task LoadOwnerAsync(AppDbContext db, HealthCheck check, CancellationToken ct)
+    /// <summary>
+    /// The service and database behind the checks whose status may flip or that may open an incident (a failed probe,
+    /// or a status other than the last one), in one query each: their slugs and names go into the live events and the
+    /// incident title. Joining them for every result was work for nothing; the tracked checks pick them up by fix-up.
+    /// </summary>
+    private static async Task LoadOwnersAsync(AppDbContext db, IReadOnlyList<ProbeResult> results, Dictionary<int, HealthCheck> checks, CancellationToken ct)
     {
-        if (check.ServiceId is not null)
+        var changing = results
+            .Select(r => (Result: r, Check: checks.GetValueOrDefault(r.Claim.Probe.CheckId)))
+            .Where(x => x.Check is not null && (!x.Result.Outcome.Success || x.Check.Status != x.Result.Outcome.StatusFor(x.Check.DegradedAboveMs)))
+            .Select(x => x.Check!)
+            .ToList();
+        var serviceIds = changing.Where(c => c.ServiceId is not null).Select(c => c.ServiceId!.Value).Distinct().ToList();
+        var databaseIds = changing.Where(c => c.DatabaseId is not null).Select(c => c.DatabaseId!.Value).Distinct().ToList();
+        if (serviceIds.Count > 0)
         {
-            await db.Entry(check).Reference(c => c.Service).LoadAsync(ct);
+            await db.Services.Where(s => serviceIds.Contains(s.Id)).LoadAsync(ct);
         }
-        if (check.DatabaseId is not null)
+        if (databaseIds.Count > 0)
         {
-            await db.Entry(check).Reference(c => c.Database).LoadAsync(ct);
+            await db.Databases.Where(d => databaseIds.Contains(d.Id)).LoadAsync(ct);
         }
     }
 

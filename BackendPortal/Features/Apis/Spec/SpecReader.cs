@@ -68,17 +68,39 @@ public static partial class SpecReader
             _ => "3.0",
         };
         mark?.Invoke("parse");
-        var validation = Task.Run(() => document.Validate(ValidationRuleSet.GetDefaultRuleSet())?.ToList() ?? []);
-        var index = new IndexBuilder(document, version, rootKeys.Contains("security")).Build();
-        mark?.Invoke("index");
-        List<OpenApiError> found;
+        // The index build and the parser's validation on both cores: Parallel.Invoke runs one of them on this thread
+        // and joins them without parking a thread on a task.
+        SpecIndex index = null!;
+        List<OpenApiError> found = [];
+        Exception? validationFailure = null;
+        void Build()
+        {
+            index = new IndexBuilder(document, version, rootKeys.Contains("security")).Build();
+            mark?.Invoke("index");
+        }
+        void Validate()
+        {
+            try
+            {
+                found = document.Validate(ValidationRuleSet.GetDefaultRuleSet())?.ToList() ?? [];
+            }
+            catch (Exception e) when (IsParserFailure(e))
+            {
+                validationFailure = e;
+            }
+        }
         try
         {
-            found = validation.GetAwaiter().GetResult();
+            Parallel.Invoke(Build, Validate);
         }
-        catch (Exception e) when (IsParserFailure(e))
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
         {
-            throw new SpecUnreadableException([new SpecDiagnostic("", e.Message, true)]);
+            // The index builder's own exception, as it was before the two ran side by side.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        if (validationFailure is not null)
+        {
+            throw new SpecUnreadableException([new SpecDiagnostic("", validationFailure.Message, true)]);
         }
         errors.AddRange(found.OfType<OpenApiValidatorError>().Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)));
         warnings.AddRange(found.OfType<OpenApiValidatorWarning>().Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)));
