@@ -22,10 +22,26 @@ public sealed class CatalogImportPage(IPage page) : PortalPage(page)
         return this;
     }
 
+    /// <summary>
+    /// MudFileUpload listens to its input once its script has run, which on a cold server can be after the page is
+    /// interactive: a file set before that is not seen. So set it again until its chip shows (the page replaces a file
+    /// of the same name, so a second delivery lists it once).
+    /// </summary>
     public async Task UploadAsync(string path)
     {
-        await Page.Locator("input[type=file]").SetInputFilesAsync(path);
-        await Expect(Page.GetByText(Path.GetFileName(path))).ToBeVisibleAsync();
+        var chip = Page.GetByText(Path.GetFileName(path) + " (");
+        for (var attempt = 1; ; attempt++)
+        {
+            await Page.Locator("input[type=file]").SetInputFilesAsync(path);
+            try
+            {
+                await Expect(chip).ToBeVisibleAsync(new() { Timeout = 3_000 });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     public ILocator Row(string name) => PreviewRows.Filter(new() { HasText = name });
