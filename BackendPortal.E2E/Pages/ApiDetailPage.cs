@@ -21,17 +21,32 @@ public sealed class ApiDetailPage(IPage page) : PortalPage(page)
         return this;
     }
 
-    /// <summary>Opens the upload dialog and picks a file through its file input (what drag-and-drop feeds too).</summary>
+    /// <summary>
+    /// Opens the upload dialog and picks a file through its file input (what drag-and-drop feeds too). MudFileUpload
+    /// listens to its input only once its script has run in the just-opened dialog, so the file is set again until
+    /// its name shows (the dialog holds one file, so a second delivery replaces the first).
+    /// </summary>
     public async Task UploadFileAsync(string fileName, string content)
     {
         await OpenUploadAsync();
-        await Dialog.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        var file = new FilePayload
         {
             Name = fileName,
             MimeType = "application/yaml",
             Buffer = System.Text.Encoding.UTF8.GetBytes(content),
-        });
-        await Expect(Dialog.GetByTestId("spec-file-name")).ToContainTextAsync(fileName);
+        };
+        for (var attempt = 1; ; attempt++)
+        {
+            await Dialog.Locator("input[type=file]").SetInputFilesAsync(file);
+            try
+            {
+                await Expect(Dialog.GetByTestId("spec-file-name")).ToContainTextAsync(fileName, new() { Timeout = 3_000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 5)
+            {
+            }
+        }
         await Dialog.GetByTestId("spec-upload").ClickAsync();
     }
 
