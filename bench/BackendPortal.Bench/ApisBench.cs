@@ -23,7 +23,7 @@ namespace BackendPortal.Bench;
 /// spec over HTTP, and the first render of its reference view, both server-side (index loaded cold
 /// and the component rendered to HTML) and in Chromium (navigation until the first operation shows).
 /// APIS_BENCH_MB (default 5) or APIS_BENCH_RESOURCES, APIS_BENCH_SAMPLES (ingest and server render, default 5) and
-/// APIS_BENCH_BROWSER_SAMPLES (Chromium loads after a warm-up, default 20) size a run.
+/// APIS_BENCH_BROWSER_SAMPLES (Chromium loads after a warm-up, default 20; 0 skips the browser) size a run.
 /// </summary>
 public sealed class ApisBench(BenchHost host, BenchReport report)
 {
@@ -113,7 +113,12 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         Console.WriteLine("  stages: " + stages.Summary(times));
 
         await ServerRenderAsync(slug, samples);
-        await BrowserRenderAsync(slug, Setting("APIS_BENCH_BROWSER_SAMPLES", 20));
+        // APIS_BENCH_BROWSER_SAMPLES=0 skips Chromium (an ingest-only run).
+        var browserSamples = int.TryParse(Environment.GetEnvironmentVariable("APIS_BENCH_BROWSER_SAMPLES"), CultureInfo.InvariantCulture, out var b) && b >= 0 ? b : 20;
+        if (browserSamples > 0)
+        {
+            await BrowserRenderAsync(slug, browserSamples);
+        }
         Console.WriteLine($"APIs bench done in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
