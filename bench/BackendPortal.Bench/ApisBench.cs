@@ -23,7 +23,7 @@ namespace BackendPortal.Bench;
 /// spec over HTTP, and the first render of its reference view, both server-side (index loaded cold
 /// and the component rendered to HTML) and in Chromium (navigation until the first operation shows).
 /// APIS_BENCH_MB (default 5) or APIS_BENCH_RESOURCES, APIS_BENCH_SAMPLES (ingest and server render, default 5) and
-/// APIS_BENCH_BROWSER_SAMPLES (Chromium loads after a warm-up, default 20) size a run.
+/// APIS_BENCH_BROWSER_SAMPLES (Chromium loads after a warm-up, default 20; 0 skips the browser) size a run.
 /// </summary>
 public sealed class ApisBench(BenchHost host, BenchReport report)
 {
@@ -71,6 +71,7 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
         // The server's per-stage timings (ApiIngestMetrics), collected only while samples run.
         var stages = new StageCollector();
         using var listener = stages.Listen();
+        using var largeObjects = new LargeObjectSampler();
 
         // The first upload has no previous version and warms the parser up; it is not a sample.
         await UploadAsync(client, slug, first, "base");
@@ -88,10 +89,12 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
             var bytesBefore = GC.GetTotalAllocatedBytes(false);
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             stages.Recording = true;
+            largeObjects.Recording = true;
             var start = Stopwatch.GetTimestamp();
             using var result = await UploadAsync(client, slug, text, label);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             stages.Recording = false;
+            largeObjects.Recording = false;
             cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds);
             allocated.Add((GC.GetTotalAllocatedBytes(false) - bytesBefore) / 1024.0 / 1024.0);
             for (var g = 0; g < 3; g++)
@@ -111,9 +114,18 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
             $"**p95 {ingest.P95:F0} ms** (p50 {ingest.P50:F0} ms, max {ingest.Max:F0} ms) over {times.Count} uploads; process CPU per ingest p50 {Median(cpu):F0} ms (max {cpu.Max():F0}); {Median(allocated):F0} MiB allocated per ingest; GCs over all samples gen0 {gcs[0]}, gen1 {gcs[1]}, gen2 {gcs[2]} {(ingest.MeetsTarget ? "✓" : "✗")}"));
         report.Add("APIs: ingest stages (server, p50 / max ms, p50 MiB allocated)", stages.Summary(times));
         Console.WriteLine("  stages: " + stages.Summary(times));
+        // Sampled (the runtime's allocation tick, about one per 100 KB) and asynchronous: let the last events arrive.
+        await Task.Delay(1000);
+        report.Add("APIs: large-object heap allocations per ingest (sampled, client and server, by type)", largeObjects.Summary(times.Count));
+        Console.WriteLine("  large objects: " + largeObjects.Summary(times.Count));
 
         await ServerRenderAsync(slug, samples);
-        await BrowserRenderAsync(slug, Setting("APIS_BENCH_BROWSER_SAMPLES", 20));
+        // APIS_BENCH_BROWSER_SAMPLES=0 skips Chromium (an ingest-only run).
+        var browserSamples = int.TryParse(Environment.GetEnvironmentVariable("APIS_BENCH_BROWSER_SAMPLES"), CultureInfo.InvariantCulture, out var b) && b >= 0 ? b : 20;
+        if (browserSamples > 0)
+        {
+            await BrowserRenderAsync(slug, browserSamples);
+        }
         Console.WriteLine($"APIs bench done in {sw.Elapsed.TotalSeconds:F1} s");
     }
 
@@ -292,6 +304,56 @@ public sealed class ApisBench(BenchHost host, BenchReport report)
     }
 
     private static double Median(List<double> values) => LatencyStats.From("", values, 0).P50;
+
+    /// <summary>
+    /// Large-object-heap allocations by type while samples run, from the runtime's GCAllocationTick events (one per
+    /// ~100 KB allocated, naming the type that crossed it): what drives the gen2 collections. The bench's client (the
+    /// generated text, the request and response bodies) runs in the same process and is counted too.
+    /// </summary>
+    private sealed class LargeObjectSampler : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly Dictionary<string, long> bytes = [];
+
+        public volatile bool Recording;
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+        {
+            if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            {
+                // Keyword 0x1 is GC; the allocation tick is a verbose event.
+                EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+        {
+            if (!Recording || e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || e.Payload is null || e.PayloadNames is null)
+            {
+                return;
+            }
+            // AllocationKind 1 is the large object heap.
+            if (Convert.ToInt32(e.Payload[e.PayloadNames.IndexOf("AllocationKind")], CultureInfo.InvariantCulture) != 1)
+            {
+                return;
+            }
+            var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")], CultureInfo.InvariantCulture);
+            var type = e.Payload[e.PayloadNames.IndexOf("TypeName")] as string ?? "?";
+            lock (bytes)
+            {
+                bytes[type] = bytes.GetValueOrDefault(type) + amount;
+            }
+        }
+
+        public string Summary(int samples)
+        {
+            lock (bytes)
+            {
+                var total = bytes.Values.Sum() / 1024.0 / 1024.0 / Math.Max(1, samples);
+                return FormattableString.Invariant($"{total:F1} MiB: ") + string.Join(", ", bytes.OrderByDescending(b => b.Value).Take(6)
+                    .Select(b => FormattableString.Invariant($"{b.Key} {b.Value / 1024.0 / 1024.0 / Math.Max(1, samples):F1}")));
+            }
+        }
+    }
 
     /// <summary>Collects <see cref="ApiIngestMetrics"/> per stage from the in-process server.</summary>
     private sealed class StageCollector

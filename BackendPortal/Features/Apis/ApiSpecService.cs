@@ -42,15 +42,24 @@ public sealed class ApiSpecService(
 
     public long MaxSpecBytes => options.Value.MaxSpecBytes;
 
-    public Task<ApiIngestResult> IngestAsync(Actor actor, string slug, string text, string? label, bool dryRun, CancellationToken ct = default) =>
-        IngestAsync(actor, slug, text, label, dryRun, ApiIngestMetrics.Start(), ct);
-
-    /// <param name="stages">Times each stage (<see cref="ApiIngestMetrics"/>); the caller may have marked reading the body already.</param>
-    public async Task<ApiIngestResult> IngestAsync(
-        Actor actor, string slug, string text, string? label, bool dryRun, ApiIngestMetrics.Stages stages, CancellationToken ct = default)
+    public async Task<ApiIngestResult> IngestAsync(Actor actor, string slug, string text, string? label, bool dryRun, CancellationToken ct = default)
     {
         CatalogAccess.RequireCatalogWriter(actor);
         if (Encoding.UTF8.GetByteCount(text) > MaxSpecBytes)
+        {
+            throw new SpecTooLargeException(MaxSpecBytes);
+        }
+        using var body = SpecBytes.FromString(text);
+        return await IngestAsync(actor, slug, body, label, dryRun, ApiIngestMetrics.Start(), ct);
+    }
+
+    /// <param name="body">The document's bytes; they must stay valid (not disposed) until the returned task completes.</param>
+    /// <param name="stages">Times each stage (<see cref="ApiIngestMetrics"/>); the caller may have marked reading the body already.</param>
+    public async Task<ApiIngestResult> IngestAsync(
+        Actor actor, string slug, SpecBytes body, string? label, bool dryRun, ApiIngestMetrics.Stages stages, CancellationToken ct = default)
+    {
+        CatalogAccess.RequireCatalogWriter(actor);
+        if (body.Length > MaxSpecBytes)
         {
             throw new SpecTooLargeException(MaxSpecBytes);
         }
@@ -63,10 +72,29 @@ public sealed class ApiSpecService(
 
         stages.Mark("lookup");
         // Seconds of CPU for a large spec: off the caller's thread, so an upload from the UI never holds its circuit.
-        var read = await Task.Run(() => SpecReader.Read(text, stages.Mark), ct);
+        var read = await Task.Run(() => SpecReader.Read(body, stages.Mark), ct);
         // Scoring, packing what is stored and the diff each need only the read spec: they run side by side.
         var scoring = Task.Run(() => SpecScorer.Score(read.Index, read.Diagnostics), ct);
-        var packing = dryRun ? null : Task.Run(() => (Index: Pack(read.Index), Head: Pack(SpecHead.From(read.Index)), Document: Gzip(Encoding.UTF8.GetBytes(text))), ct);
+        var packing = dryRun ? null : Task.Run(() => (Index: Pack(read.Index), Head: Pack(SpecHead.From(read.Index)), Document: Gzip(body.Span)), ct);
+        try
+        {
+            return await StoreAsync(actor, db, api, body.Length, read, scoring, packing, label, dryRun, stages, ct);
+        }
+        finally
+        {
+            // The packing task reads the caller's body, which is returned to the pool once this returns: on a conflict
+            // or a failure it must not outlive the call.
+            if (packing is { IsCompleted: false })
+            {
+                await ((Task)packing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<ApiIngestResult> StoreAsync(
+        Actor actor, AppDbContext db, CatalogApi api, int sizeBytes, SpecReadResult read, Task<SpecScore> scoring,
+        Task<(byte[] Index, byte[] Head, byte[] Document)>? packing, string? label, bool dryRun, ApiIngestMetrics.Stages stages, CancellationToken ct)
+    {
         var version = CheckLabel(label ?? read.Index.InfoVersion);
         if (await db.ApiVersions.AnyAsync(v => v.ApiId == api.Id && v.Label == version, ct))
         {
@@ -108,7 +136,7 @@ public sealed class ApiSpecService(
             FindingCount = score.Findings.Count,
             BreakingCount = breaking.Count,
             WarningCount = changes.Count(c => c.Level == ChangeLevels.Warning),
-            SizeBytes = Encoding.UTF8.GetByteCount(text),
+            SizeBytes = sizeBytes,
             Document = packed.Document,
             Index = packed.Index,
             Head = packed.Head,
@@ -487,7 +515,16 @@ public sealed class ApiSpecService(
 
     internal sealed record StoredScore(IReadOnlyList<RuleOutcome> Rules, IReadOnlyList<SpecFinding> Findings);
 
-    internal static byte[] Pack<T>(T value) => Gzip(JsonSerializer.SerializeToUtf8Bytes(value, Json));
+    /// <summary>Serialized straight into the gzip stream: no buffer of the whole (several MB) JSON.</summary>
+    internal static byte[] Pack<T>(T value)
+    {
+        using var output = new PooledWriteStream(64 * 1024);
+        using (var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            JsonSerializer.Serialize(gz, value, Json);
+        }
+        return output.ToArray();
+    }
 
     internal static T Unpack<T>(byte[] bytes)
     {
@@ -496,10 +533,10 @@ public sealed class ApiSpecService(
         return JsonSerializer.Deserialize<T>(input, Json)!;
     }
 
-    private static byte[] Gzip(byte[] data)
+    internal static byte[] Gzip(ReadOnlySpan<byte> data)
     {
-        using var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Fastest))
+        using var output = new PooledWriteStream(Math.Max(data.Length / 8, 4096));
+        using (var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
             gz.Write(data);
         }

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 
@@ -27,14 +26,22 @@ public static partial class SpecReader
     /// <param name="mark">Called after each stage (probe, parse, index) with its name, for timing.</param>
     public static SpecReadResult Read(string text, Action<string>? mark = null)
     {
-        var trimmed = text.AsSpan().TrimStart();
-        if (trimmed.IsEmpty)
+        using var body = SpecBytes.FromString(text);
+        return Read(body, mark);
+    }
+
+    /// <summary>Reads the document from its UTF-8 bytes: the probe and the parser read them in place (no string, no copy).</summary>
+    /// <param name="mark">Called after each stage (probe, parse, index) with its name, for timing.</param>
+    public static SpecReadResult Read(SpecBytes body, Action<string>? mark = null)
+    {
+        var first = FirstNonWhiteSpace(body.Span);
+        if (first is null)
         {
             throw new SpecUnreadableException([new SpecDiagnostic("", "The document is empty.", true)]);
         }
-        var isJson = trimmed[0] is '{' or '[';
+        var isJson = first.Value.Value is '{' or '[';
         var rootKeys = new HashSet<string>(StringComparer.Ordinal);
-        var problems = isJson ? ProbeJson(text, rootKeys) : ProbeYaml(text, rootKeys);
+        var problems = isJson ? ProbeJson(body.Span, rootKeys) : ProbeYaml(body, rootKeys);
         if (problems.Count > 0)
         {
             throw new SpecUnreadableException(problems);
@@ -48,7 +55,7 @@ public static partial class SpecReader
         ReadResult result;
         try
         {
-            result = OpenApiDocument.Parse(text, isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
+            result = OpenApiDocument.Load(body.OpenRead(), isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
         }
         catch (Exception e) when (IsParserFailure(e))
         {
@@ -113,10 +120,23 @@ public static partial class SpecReader
 
     private static string CleanPointer(string? pointer) => string.IsNullOrEmpty(pointer) ? "" : pointer.TrimStart('#');
 
-    /// <summary>Reads only the top level of a JSON document: syntax errors (with line and position) and the fields that make it OpenAPI.</summary>
-    private static List<SpecDiagnostic> ProbeJson(string text, HashSet<string> keys)
+    /// <summary>The first character that is not white space (as <see cref="string.TrimStart()"/> sees it), or null.</summary>
+    private static Rune? FirstNonWhiteSpace(ReadOnlySpan<byte> utf8)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
+        while (Rune.DecodeFromUtf8(utf8, out var rune, out var used) is System.Buffers.OperationStatus.Done)
+        {
+            if (!Rune.IsWhiteSpace(rune))
+            {
+                return rune;
+            }
+            utf8 = utf8[used..];
+        }
+        return null;
+    }
+
+    /// <summary>Reads only the top level of a JSON document: syntax errors (with line and position) and the fields that make it OpenAPI.</summary>
+    private static List<SpecDiagnostic> ProbeJson(ReadOnlySpan<byte> bytes, HashSet<string> keys)
+    {
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 1024 });
         try
         {
@@ -145,20 +165,17 @@ public static partial class SpecReader
         return CheckRootKeys(keys);
     }
 
-    private static List<SpecDiagnostic> ProbeYaml(string text, HashSet<string> keys)
+    private static List<SpecDiagnostic> ProbeYaml(SpecBytes body, HashSet<string> keys)
     {
-        foreach (Match m in RootKey().Matches(text))
-        {
-            keys.Add(m.Groups["key"].Value);
-        }
-        if (keys.Count == 0 && !text.TrimStart().StartsWith('{'))
+        RootKeys(body.Span, keys);
+        if (keys.Count == 0 && FirstNonWhiteSpace(body.Span) != new Rune('{'))
         {
             // Not block-style YAML at the top: let the YAML reader say what is wrong and where.
             try
             {
                 var settings = new OpenApiReaderSettings { LoadExternalRefs = false };
                 settings.AddYamlReader();
-                var r = OpenApiDocument.Parse(text, OpenApiConstants.Yaml, settings);
+                var r = OpenApiDocument.Load(body.OpenRead(), OpenApiConstants.Yaml, settings);
                 var errors = r.Diagnostic?.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)).ToList() ?? [];
                 return errors.Count > 0 ? errors : [new SpecDiagnostic("", "The document is neither JSON nor a YAML mapping with an 'openapi' or 'swagger' field.", true)];
             }
@@ -168,6 +185,54 @@ public static partial class SpecReader
             }
         }
         return keys.Count == 0 ? [] : CheckRootKeys(keys);
+    }
+
+    private static readonly (string Name, byte[] Utf8)[] RootKeyNames =
+        [.. new[] { "openapi", "swagger", "paths", "webhooks", "security" }.Select(n => (n, Encoding.ASCII.GetBytes(n)))];
+
+    /// <summary>
+    /// The top-level keys that make a YAML document OpenAPI, from the bytes: a line that starts (column 0) with one of
+    /// them, bare or in matching quotes, then spaces or tabs and a colon.
+    /// </summary>
+    private static void RootKeys(ReadOnlySpan<byte> utf8, HashSet<string> keys)
+    {
+        while (!utf8.IsEmpty)
+        {
+            var line = utf8;
+            var end = utf8.IndexOf((byte)'\n');
+            if (end >= 0)
+            {
+                line = utf8[..end];
+                utf8 = utf8[(end + 1)..];
+            }
+            else
+            {
+                utf8 = default;
+            }
+            var quote = line.Length > 0 && line[0] is (byte)'"' or (byte)'\'' ? line[0] : (byte)0;
+            var rest = quote == 0 ? line : line[1..];
+            foreach (var (name, bytes) in RootKeyNames)
+            {
+                if (!rest.StartsWith(bytes))
+                {
+                    continue;
+                }
+                var after = rest[bytes.Length..];
+                if (quote != 0)
+                {
+                    if (after.IsEmpty || after[0] != quote)
+                    {
+                        continue;
+                    }
+                    after = after[1..];
+                }
+                after = after.TrimStart(" \t"u8);
+                if (!after.IsEmpty && after[0] == (byte)':')
+                {
+                    keys.Add(name);
+                }
+            }
+        }
     }
 
     private static List<SpecDiagnostic> CheckRootKeys(HashSet<string> keys)
@@ -183,9 +248,6 @@ public static partial class SpecReader
         }
         return problems;
     }
-
-    [GeneratedRegex("""^(?<q>["']?)(?<key>openapi|swagger|paths|webhooks|security)\k<q>[ \t]*:""", RegexOptions.Multiline)]
-    private static partial Regex RootKey();
 
     internal static string? Example(JsonNode? node)
     {
