@@ -25,6 +25,20 @@ public class TestReportParserTests
     private static int Count(List<ParsedCase> cases, TestOutcome outcome) => cases.Count(c => c.Outcome == outcome);
 
     [Fact]
+    public void Jest_titles_outside_a_describe_lose_their_leading_space()
+    {
+        // From dorny/test-reporter's jest-junit.xml (MIT): jest-junit writes classname=" Timeout test".
+        var (_, cases) = ParseText("""
+            <testsuites name="jest tests"><testsuite name="undefined" tests="2">
+              <testcase classname=" Timeout test" name=" Timeout test" time="0.002"><failure>: Timeout - Async callback was not invoked</failure></testcase>
+              <testcase classname=" Skipped test" name=" Skipped test" time="0"><skipped/></testcase>
+            </testsuite></testsuites>
+            """);
+
+        Assert.Equal([("Timeout test", "Timeout test"), ("Skipped test", "Skipped test")], cases.Select(c => (c.ClassName, c.Name)));
+    }
+
+    [Fact]
     public void Surefire_reruns_and_flaky_failures_count_by_their_final_outcome()
     {
         var (result, cases) = ParseFile("surefire.xml");

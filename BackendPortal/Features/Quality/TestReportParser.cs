@@ -255,9 +255,10 @@ public static class TestReportParser
             message ??= flakyMessage;
             details ??= flakyDetails;
         }
+        // jest-junit's titles of tests outside a describe begin with a space (" Timeout test").
         return new ParsedCase(
-            Clip(className, QualityLimits.ClassNameLength),
-            Clip(string.IsNullOrWhiteSpace(name) ? "(unnamed)" : name, QualityLimits.NameLength),
+            Clip(className.Trim(), QualityLimits.ClassNameLength),
+            Clip(string.IsNullOrWhiteSpace(name) ? "(unnamed)" : name.Trim(), QualityLimits.NameLength),
             outcome, duration, flaky, MessageOf(message, details), QualityLimits.Truncate(details, QualityLimits.DetailsLength));
     }
 
