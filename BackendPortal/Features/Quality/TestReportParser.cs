@@ -445,7 +445,7 @@ public static class TestReportParser
         {
             return;
         }
-        var className = testId is { } id && classOf.TryGetValue(id, out var index) ? classes[index] : ClassFromTestName(name);
+        var className = testId is { } id && classOf.TryGetValue(id, out var index) && classes[index].Length > 0 ? classes[index] : ClassFromTestName(name);
         var outcome = TrxOutcome(outcomeText);
         sink(new ParsedCase(
             Clip(className, QualityLimits.ClassNameLength),
@@ -464,6 +464,11 @@ public static class TestReportParser
         if (string.IsNullOrWhiteSpace(testName))
         {
             return "";
+        }
+        // xUnit v3 reports a fixture's failure as "[Test Class Cleanup Failure (Namespace.Class.Method)]", with no className.
+        if (testName.StartsWith('[') && testName.EndsWith(")]", StringComparison.Ordinal) && testName.LastIndexOf('(') is > 0 and var open)
+        {
+            return ClassFromTestName(testName[(open + 1)..^2]);
         }
         var paren = testName.IndexOf('(', StringComparison.Ordinal);
         var head = paren >= 0 ? testName[..paren] : testName;
