@@ -130,6 +130,33 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
     }
 
     [Fact]
+    public async Task One_test_in_two_playwright_projects_is_two_results_not_a_retry()
+    {
+        // Playwright's junit reporter writes a suite per file and project, with the project as hostname.
+        var (client, slug, _) = await QaClientAsync();
+        const string xml = """
+            <testsuites id="" name="" tests="2" failures="1" skipped="0" errors="0" time="3.1">
+            <testsuite name="cart.spec.ts" timestamp="2026-11-28T10:00:00.000Z" hostname="chromium" tests="1" failures="1" skipped="0" time="1.2" errors="0">
+            <testcase name="cart › adds an item" classname="cart.spec.ts" time="1.2"><failure message="cart.spec.ts:12:5 adds an item" type="FAILURE">expect(locator).toHaveText</failure></testcase>
+            </testsuite>
+            <testsuite name="cart.spec.ts" timestamp="2026-11-28T10:00:00.000Z" hostname="firefox" tests="1" failures="0" skipped="0" time="1.9" errors="0">
+            <testcase name="cart › adds an item" classname="cart.spec.ts" time="1.9"></testcase>
+            </testsuite>
+            </testsuites>
+            """;
+
+        var response = await client.PostAsync($"/api/v1/services/{slug}/test-runs?suite=e2e", Xml(xml));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<TestRunCreated>();
+        Assert.Equal((2, 1, 1), (created!.Total, created.Passed, created.Failed));
+        var stored = await factory.WithDbAsync(db => db.TestResults.Where(r => r.RunId == created.Id)
+            .Select(r => new { r.Outcome, r.FlakyInRun }).ToListAsync());
+        Assert.Equal(2, stored.Count);
+        Assert.DoesNotContain(stored, r => r.FlakyInRun);
+    }
+
+    [Fact]
     public async Task Repeats_in_a_streamed_file_update_the_row_already_written()
     {
         var (client, slug, _) = await QaClientAsync();

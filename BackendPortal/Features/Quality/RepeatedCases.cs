@@ -10,6 +10,17 @@ public sealed class RepeatedCases
 {
     private readonly Dictionary<long, (TestOutcome Outcome, bool Flaky)> seen = [];
 
+    /// <summary>
+    /// What makes two cases one test retried: the test's identity and its suite's host. Playwright writes each project
+    /// as its own suite with the project as hostname, so one test in chromium and firefox stays two results (a failure
+    /// in one project is not hidden by a pass in the other); retries (trainer, gotestsum) share the suite's host.
+    /// </summary>
+    public static long Key(string suite, ParsedCase c)
+    {
+        var key = TestIdentity.Key(suite, c.ClassName, c.Name);
+        return c.Host is null ? key : key ^ ((long)StringComparer.Ordinal.GetHashCode(c.Host) << 21);
+    }
+
     /// <summary>Tests by outcome, each test once.</summary>
     public int[] Counts { get; } = new int[4];
 

@@ -159,11 +159,11 @@ public sealed class TestRunIngestService(
         Dictionary<long, int>? index = null;
         var (format, duration) = ParseFiles(upload, c =>
         {
-            var key = TestIdentity.Key(suite, c.ClassName, c.Name);
+            var key = RepeatedCases.Key(suite, c);
             if (repeats.Add(key, c) is { } merged)
             {
                 // Rare: only repeats pay for the lookup of where the first one is.
-                index ??= Enumerable.Range(0, cases.Count).ToDictionary(i => TestIdentity.Key(suite, cases[i].ClassName, cases[i].Name), i => i);
+                index ??= Enumerable.Range(0, cases.Count).ToDictionary(i => RepeatedCases.Key(suite, cases[i]), i => i);
                 cases[index[key]] = RepeatedCases.Merge(cases[index[key]], c, merged);
                 return;
             }
@@ -285,17 +285,16 @@ public sealed class TestRunIngestService(
 
         public void Add(ParsedCase c)
         {
-            var key = TestIdentity.Key(suite, c.ClassName, c.Name);
-            if (Repeats.Add(key, c) is { } merged)
+            if (Repeats.Add(RepeatedCases.Key(suite, c), c) is { } merged)
             {
-                var i = pending.FindIndex(p => p.ClassName == c.ClassName && p.Name == c.Name);
+                var i = pending.FindIndex(p => p.ClassName == c.ClassName && p.Name == c.Name && p.Host == c.Host);
                 if (i >= 0)
                 {
                     pending[i] = RepeatedCases.Merge(pending[i], c, merged);
                 }
                 else
                 {
-                    Update(key, c, merged);
+                    Update(TestIdentity.Key(suite, c.ClassName, c.Name), c, merged);
                 }
                 return;
             }
