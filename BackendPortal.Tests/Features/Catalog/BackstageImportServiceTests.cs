@@ -199,7 +199,9 @@ public sealed class BackstageImportServiceTests(PortalFactory factory) : IClassF
         Assert.Equal(["spec.owner"], Fields(6));
         Assert.Contains("Owners are teams", outcome.Errors.First(e => e.Document == 6).Message);
         Assert.Equal(["spec.memberOf"], Fields(7));
-        Assert.Contains("metadata.namespace", Fields(8));
+        // The same name in 'default' and another namespace: the default one is kept, the other listed as skipped.
+        Assert.Empty(Fields(8));
+        Assert.Equal(ImportActions.Skipped, outcome.Summary.Results.Single(r => r.Document == 8).Action);
         Assert.All(outcome.Errors, e => Assert.NotEqual("", e.Kind));
         Assert.Equal(p + "-no-owner", outcome.Errors.Single(e => e.Document == 2).Name);
         Assert.Equal(ImportActions.Created, outcome.Summary.Results.Single(r => r.Document == 1).Action);
@@ -238,6 +240,61 @@ public sealed class BackstageImportServiceTests(PortalFactory factory) : IClassF
         Assert.Contains("document 2 in namespace 'payments'", error.Message);
         var badNamespace = await ImportAsync(yaml.Replace("group:payments/", "group:Not_Valid/"));
         Assert.Contains(badNamespace.Errors, e => e.Field == "spec.owner" && e.Message.Contains("not a valid namespace"));
+    }
+
+    [Fact]
+    public async Task A_user_defined_again_in_another_namespace_is_skipped_and_the_default_one_imported()
+    {
+        // After Backstage's packages/catalog-model/examples/acme/team-a-group.yaml (Apache-2.0), which defines
+        // user 'guest' in 'default' and again in 'development' with memberOf [group:default/team-a].
+        var p = PortalFactory.Unique("acme");
+        var yaml = $"""
+            apiVersion: backstage.io/v1alpha1
+            kind: Group
+            metadata:
+              name: {p}-team-a
+              description: Team A
+            spec:
+              type: team
+              profile:
+                # Intentional no displayName for testing
+                email: team-a@example.com
+              children: []
+            ---
+            # This user is added as an example, to make it more easy for the "Guest"
+            # sign-in option to demonstrate some entities being owned.
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata:
+              name: {p}-guest
+              namespace: development
+            spec:
+              profile:
+                displayName: Guest User
+                email: guest@example.com
+              memberOf: [group:default/{p}-team-a]
+            ---
+            apiVersion: backstage.io/v1alpha1
+            kind: User
+            metadata:
+              name: {p}-guest
+            spec:
+              profile:
+                displayName: Guest User 
+                email: guest@example.com
+              memberOf: [{p}-team-a]
+            """;
+
+        var outcome = await ImportAsync(yaml);
+
+        AssertOk(outcome);
+        Assert.Equal((2, 1), (outcome.Summary.Created, outcome.Summary.Skipped));
+        var skipped = outcome.Summary.Results.Single(r => r.Document == 2);
+        Assert.Equal((ImportActions.Skipped, "User"), (skipped.Action, skipped.Kind));
+        Assert.Contains("keeps document 3", skipped.Message);
+        Assert.Equal(ImportActions.Created, outcome.Summary.Results.Single(r => r.Document == 3).Action);
+        var memberships = await factory.WithDbAsync(db => db.People.Where(x => x.SlugKey == p + "-guest").SelectMany(x => x.Memberships).Select(m => m.Team.SlugKey).ToListAsync());
+        Assert.Equal([p + "-team-a"], memberships);
     }
 
     [Fact]

@@ -108,6 +108,83 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
         Assert.Equal(50, Assert.Single(details!.FailureGroups).Tests.Count);
     }
 
+    [Fact]
+    public async Task A_test_written_once_per_retry_counts_once_by_its_last_attempt()
+    {
+        // trainer (Xcode) writes each retry as its own testcase; the file's own total is 4 tests, 1 failure.
+        var (client, slug, _) = await QaClientAsync();
+
+        var response = await client.PostAsync($"/api/v1/services/{slug}/test-runs?suite=ios", Xml(Fixture("xcode-trainer-retried-tests.xml")));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<TestRunCreated>();
+        Assert.Equal((4, 3, 1, 0, 0), (created!.Total, created.Passed, created.Failed, created.Errors, created.Skipped));
+        var stored = await factory.WithDbAsync(db => db.TestResults.Where(r => r.RunId == created.Id)
+            .Select(r => new { r.Name, r.Outcome, r.FlakyInRun, r.DurationMs, r.Message }).ToListAsync());
+        Assert.Equal(4, stored.Count);
+        var retried = stored.Single(r => r.Name == "offline filtering keeps the active ticket");
+        Assert.Equal((TestOutcome.Passed, true, 1700), (retried.Outcome, retried.FlakyInRun, (int)Math.Round(retried.DurationMs)));
+        Assert.Equal("TicketRepositoryTests.swift:48: Expectation failed", retried.Message);
+        var failed = stored.Single(r => r.Name == "an expired ticket is dropped");
+        Assert.Equal((TestOutcome.Failed, false), (failed.Outcome, failed.FlakyInRun));
+    }
+
+    [Fact]
+    public async Task One_test_in_two_playwright_projects_is_two_results_not_a_retry()
+    {
+        // Playwright's junit reporter writes a suite per file and project, with the project as hostname.
+        var (client, slug, _) = await QaClientAsync();
+        const string xml = """
+            <testsuites id="" name="" tests="2" failures="1" skipped="0" errors="0" time="3.1">
+            <testsuite name="cart.spec.ts" timestamp="2026-11-28T10:00:00.000Z" hostname="chromium" tests="1" failures="1" skipped="0" time="1.2" errors="0">
+            <testcase name="cart › adds an item" classname="cart.spec.ts" time="1.2"><failure message="cart.spec.ts:12:5 adds an item" type="FAILURE">expect(locator).toHaveText</failure></testcase>
+            </testsuite>
+            <testsuite name="cart.spec.ts" timestamp="2026-11-28T10:00:00.000Z" hostname="firefox" tests="1" failures="0" skipped="0" time="1.9" errors="0">
+            <testcase name="cart › adds an item" classname="cart.spec.ts" time="1.9"></testcase>
+            </testsuite>
+            </testsuites>
+            """;
+
+        var response = await client.PostAsync($"/api/v1/services/{slug}/test-runs?suite=e2e", Xml(xml));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<TestRunCreated>();
+        Assert.Equal((2, 1, 1), (created!.Total, created.Passed, created.Failed));
+        var stored = await factory.WithDbAsync(db => db.TestResults.Where(r => r.RunId == created.Id)
+            .Select(r => new { r.Outcome, r.FlakyInRun }).ToListAsync());
+        Assert.Equal(2, stored.Count);
+        Assert.DoesNotContain(stored, r => r.FlakyInRun);
+    }
+
+    [Fact]
+    public async Task Repeats_in_a_streamed_file_update_the_row_already_written()
+    {
+        var (client, slug, _) = await QaClientAsync();
+        var xml = new StringBuilder("<testsuites><testsuite name='big'>");
+        for (var i = 0; i < 2950; i++)
+        {
+            xml.Append($"<testcase classname='pkg.C' name='t{i}' time='0.001'>{(i < 2 ? "<failure message='first try'/>" : "")}<system-out>{new string('o', 80)}</system-out></testcase>");
+        }
+        // t0 is long written (another batch); t1's retry also fails; t2949 is still pending when its repeat comes.
+        xml.Append("<testcase classname='pkg.C' name='t0' time='0.002'/>");
+        xml.Append("<testcase classname='pkg.C' name='t1' time='0.002'><error message='second try'/></testcase>");
+        xml.Append("<testcase classname='pkg.C' name='t2949' time='0.002'><failure message='late'/></testcase>");
+        xml.Append("</testsuite></testsuites>");
+        Assert.True(xml.Length > 256 * 1024);
+
+        var response = await client.PostAsync($"/api/v1/services/{slug}/test-runs?suite=big", Xml(xml.ToString()));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<TestRunCreated>();
+        Assert.Equal((2950, 2948, 1, 1), (created!.Total, created.Passed, created.Failed, created.Errors));
+        var stored = await factory.WithDbAsync(db => db.TestResults.Where(r => r.RunId == created.Id && (r.Name == "t0" || r.Name == "t1" || r.Name == "t2949"))
+            .OrderBy(r => r.Id).Select(r => new { r.Name, r.Outcome, r.FlakyInRun, r.DurationMs, r.Message }).ToListAsync());
+        Assert.Equal(2950, await ResultCountAsync(slug));
+        Assert.Equal(("t0", TestOutcome.Passed, true, 3, "first try"), (stored[0].Name, stored[0].Outcome, stored[0].FlakyInRun, (int)Math.Round(stored[0].DurationMs), stored[0].Message));
+        Assert.Equal(("t1", TestOutcome.Error, false, "first try"), (stored[1].Name, stored[1].Outcome, stored[1].FlakyInRun, stored[1].Message));
+        Assert.Equal(("t2949", TestOutcome.Failed, true, "late"), (stored[2].Name, stored[2].Outcome, stored[2].FlakyInRun, stored[2].Message));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

@@ -25,6 +25,46 @@ public class TestReportParserTests
     private static int Count(List<ParsedCase> cases, TestOutcome outcome) => cases.Count(c => c.Outcome == outcome);
 
     [Fact]
+    public void Xunit_v3_fixture_failures_get_the_class_their_name_points_at()
+    {
+        // Excerpt of dorny/test-reporter's dotnet-xunitv3.trx (MIT): the cleanup failure's TestMethod has no className.
+        var (_, cases) = ParseText("""
+            <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+              <Results>
+                <UnitTestResult testId="3ee930dd-8a75-92a0-0d90-373833166db1" testName="DotnetTests.XUnitV3Tests.FixtureTests.Passing_Test" duration="00:00:00.0008786" outcome="Passed" />
+                <UnitTestResult testId="372fb60f-1f5b-a52e-032e-41a7556021e8" testName="[Test Class Cleanup Failure (DotnetTests.XUnitV3Tests.FixtureTests.Passing_Test)]" duration="00:00:00" outcome="Failed" />
+              </Results>
+              <TestDefinitions>
+                <UnitTest name="DotnetTests.XUnitV3Tests.FixtureTests.Passing_Test" id="3ee930dd-8a75-92a0-0d90-373833166db1">
+                  <TestMethod adapterTypeName="executor://30ea7c6e-dd24-4152-a360-1387158cd41d/2.0.3" className="DotnetTests.XUnitV3Tests.FixtureTests" name="DotnetTests.XUnitV3Tests.FixtureTests.Passing_Test" />
+                </UnitTest>
+                <UnitTest name="[Test Class Cleanup Failure (DotnetTests.XUnitV3Tests.FixtureTests.Passing_Test)]" id="372fb60f-1f5b-a52e-032e-41a7556021e8">
+                  <TestMethod adapterTypeName="executor://30ea7c6e-dd24-4152-a360-1387158cd41d/2.0.3" name="[Test Class Cleanup Failure (DotnetTests.XUnitV3Tests.FixtureTests.Passing_Test)]" />
+                </UnitTest>
+              </TestDefinitions>
+            </TestRun>
+            """);
+
+        Assert.All(cases, c => Assert.Equal("DotnetTests.XUnitV3Tests.FixtureTests", c.ClassName));
+        Assert.Equal(TestOutcome.Failed, cases[1].Outcome);
+        Assert.Equal("", TestReportParser.ClassFromTestName("[Test Class Cleanup Failure (no dots here)]"));
+    }
+
+    [Fact]
+    public void Jest_titles_outside_a_describe_lose_their_leading_space()
+    {
+        // From dorny/test-reporter's jest-junit.xml (MIT): jest-junit writes classname=" Timeout test".
+        var (_, cases) = ParseText("""
+            <testsuites name="jest tests"><testsuite name="undefined" tests="2">
+              <testcase classname=" Timeout test" name=" Timeout test" time="0.002"><failure>: Timeout - Async callback was not invoked</failure></testcase>
+              <testcase classname=" Skipped test" name=" Skipped test" time="0"><skipped/></testcase>
+            </testsuite></testsuites>
+            """);
+
+        Assert.Equal([("Timeout test", "Timeout test"), ("Skipped test", "Skipped test")], cases.Select(c => (c.ClassName, c.Name)));
+    }
+
+    [Fact]
     public void Surefire_reruns_and_flaky_failures_count_by_their_final_outcome()
     {
         var (result, cases) = ParseFile("surefire.xml");

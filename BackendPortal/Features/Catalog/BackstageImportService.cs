@@ -67,7 +67,19 @@ public sealed class BackstageImportService(IDbContextFactory<AppDbContext> dbFac
         var seen = new Dictionary<(string, string), BackstageEntity>();
         foreach (var entity in entities.ToList())
         {
-            if (seen.TryGetValue((entity.Kind, entity.Key), out var first))
+            if (seen.TryGetValue((entity.Kind, entity.Key), out var first)
+                && first.Namespace != entity.Namespace && (first.Namespace == EntityRef.DefaultNamespace || entity.Namespace == EntityRef.DefaultNamespace))
+            {
+                // Backstage's own example org defines user 'guest' in 'default' and again in 'development'. The portal
+                // keeps the default namespace's entity (the one an unqualified reference means) and lists the other as skipped.
+                var (kept, dropped) = first.Namespace == EntityRef.DefaultNamespace ? (first, entity) : (entity, first);
+                entities.Remove(dropped);
+                seen[(entity.Kind, entity.Key)] = kept;
+                items.Add(new ImportItem(dropped.Document, dropped.Kind, dropped.Name, ImportActions.Skipped, dropped.Source, dropped.Line,
+                    $"{dropped.Kind} '{dropped.Name}' of namespace '{dropped.Namespace}' has the name of document {kept.Document} in namespace 'default'. "
+                    + $"BackendPortal has one namespace: it keeps document {kept.Document}, and references to {dropped.Namespace}/{dropped.Name} mean that one."));
+            }
+            else if (first is not null)
             {
                 errors.Add(first.Namespace == entity.Namespace
                     ? new ImportError(entity.Document, entity.Source, entity.Line, entity.Kind, entity.Name, "metadata.name",

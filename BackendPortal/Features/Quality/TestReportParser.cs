@@ -5,9 +5,13 @@ using BackendPortal.Data;
 
 namespace BackendPortal.Features.Quality;
 
-/// <summary>One test case as read from a report; a value type so a large report streams without piling up objects.</summary>
+/// <summary>
+/// One test case as read from a report; a value type so a large report streams without piling up objects.
+/// <paramref name="Host"/> is the JUnit testsuite's hostname, where Playwright writes the project ("chromium",
+/// "firefox"): the same test in two projects is two results, not one test retried.
+/// </summary>
 public readonly record struct ParsedCase(
-    string ClassName, string Name, TestOutcome Outcome, double DurationMs, bool FlakyInRun, string? Message, string? Details);
+    string ClassName, string Name, TestOutcome Outcome, double DurationMs, bool FlakyInRun, string? Message, string? Details, string? Host = null);
 
 /// <summary>Why an upload was refused, with where in the document when the reader knows.</summary>
 public sealed class ReportRejectedException(string message, int? line = null, int? position = null, string? file = null)
@@ -112,7 +116,7 @@ public static class TestReportParser
     {
         var result = new Result { Format = "junit" };
         using var reader = XmlReader.Create(open(), Settings(maxDepth));
-        var suites = new Stack<(string Name, int Depth)>();
+        var suites = new Stack<(string Name, string? Host, int Depth)>();
         double? rootTime = null;
         double outerSuiteTime = 0;
         var outerSuitesTimed = true;
@@ -135,7 +139,7 @@ public static class TestReportParser
             {
                 case "testcase":
                     // Reads the whole element and leaves the reader on whatever follows it.
-                    var parsed = ReadJUnitCase(reader, suites.Count > 0 ? suites.Peek().Name : "", maxDepth);
+                    var parsed = ReadJUnitCase(reader, suites.Count > 0 ? suites.Peek().Name : "", suites.Count > 0 ? suites.Peek().Host : null, maxDepth);
                     caseTime += parsed.DurationMs;
                     result.Cases++;
                     sink(parsed);
@@ -156,7 +160,7 @@ public static class TestReportParser
                     }
                     if (!reader.IsEmptyElement)
                     {
-                        suites.Push((reader.GetAttribute("name") ?? "", reader.Depth));
+                        suites.Push((reader.GetAttribute("name") ?? "", reader.GetAttribute("hostname"), reader.Depth));
                     }
                     break;
             }
@@ -168,7 +172,7 @@ public static class TestReportParser
         return result;
     }
 
-    private static ParsedCase ReadJUnitCase(XmlReader reader, string suiteName, int maxDepth)
+    private static ParsedCase ReadJUnitCase(XmlReader reader, string suiteName, string? host, int maxDepth)
     {
         var name = reader.GetAttribute("name");
         var className = reader.GetAttribute("classname");
@@ -255,10 +259,11 @@ public static class TestReportParser
             message ??= flakyMessage;
             details ??= flakyDetails;
         }
+        // jest-junit's titles of tests outside a describe begin with a space (" Timeout test").
         return new ParsedCase(
-            Clip(className, QualityLimits.ClassNameLength),
-            Clip(string.IsNullOrWhiteSpace(name) ? "(unnamed)" : name, QualityLimits.NameLength),
-            outcome, duration, flaky, MessageOf(message, details), QualityLimits.Truncate(details, QualityLimits.DetailsLength));
+            Clip(className.Trim(), QualityLimits.ClassNameLength),
+            Clip(string.IsNullOrWhiteSpace(name) ? "(unnamed)" : name.Trim(), QualityLimits.NameLength),
+            outcome, duration, flaky, MessageOf(message, details), QualityLimits.Truncate(details, QualityLimits.DetailsLength), host);
     }
 
     /// <summary>Reads a failure-like element: its message attribute and its text (Surefire nests stackTrace and output elements).</summary>
@@ -444,7 +449,7 @@ public static class TestReportParser
         {
             return;
         }
-        var className = testId is { } id && classOf.TryGetValue(id, out var index) ? classes[index] : ClassFromTestName(name);
+        var className = testId is { } id && classOf.TryGetValue(id, out var index) && classes[index].Length > 0 ? classes[index] : ClassFromTestName(name);
         var outcome = TrxOutcome(outcomeText);
         sink(new ParsedCase(
             Clip(className, QualityLimits.ClassNameLength),
@@ -463,6 +468,11 @@ public static class TestReportParser
         if (string.IsNullOrWhiteSpace(testName))
         {
             return "";
+        }
+        // xUnit v3 reports a fixture's failure as "[Test Class Cleanup Failure (Namespace.Class.Method)]", with no className.
+        if (testName.StartsWith('[') && testName.EndsWith(")]", StringComparison.Ordinal) && testName.LastIndexOf('(') is > 0 and var open)
+        {
+            return ClassFromTestName(testName[(open + 1)..^2]);
         }
         var paren = testName.IndexOf('(', StringComparison.Ordinal);
         var head = paren >= 0 ? testName[..paren] : testName;

@@ -110,7 +110,7 @@ public sealed class TestRunIngestService(
 
         using var inFlight = keyToWrite is null ? null : idempotency.Enter(keyToWrite.Scope, keyToWrite.Key, keyToWrite.Fingerprint);
         // Small uploads are parsed here, in parallel with other requests; only the inserts wait for the write gate.
-        var parsed = upload.TotalBytes <= ParseFirstBytes ? ParseAll(upload) : null;
+        var parsed = upload.TotalBytes <= ParseFirstBytes ? ParseAll(upload, input.Suite!) : null;
         TestRunCreated created;
         string json;
         string location;
@@ -152,16 +152,25 @@ public sealed class TestRunIngestService(
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
             $"{input.Suite}\n{input.Commit}\n{input.Branch}\n{input.BuildUrl}\n{upload.ContentHash()}")));
 
-    private Parsed ParseAll(UploadSpool upload)
+    private Parsed ParseAll(UploadSpool upload, string suite)
     {
         var cases = new List<ParsedCase>();
-        var counts = new int[4];
+        var repeats = new RepeatedCases();
+        Dictionary<long, int>? index = null;
         var (format, duration) = ParseFiles(upload, c =>
         {
-            counts[(int)c.Outcome]++;
+            var key = RepeatedCases.Key(suite, c);
+            if (repeats.Add(key, c) is { } merged)
+            {
+                // Rare: only repeats pay for the lookup of where the first one is.
+                index ??= Enumerable.Range(0, cases.Count).ToDictionary(i => RepeatedCases.Key(suite, cases[i]), i => i);
+                cases[index[key]] = RepeatedCases.Merge(cases[index[key]], c, merged);
+                return;
+            }
+            index?.Add(key, cases.Count);
             cases.Add(c);
         });
-        return new Parsed(cases, counts, format, duration);
+        return new Parsed(cases, repeats.Counts, format, duration);
     }
 
     private (string Format, double DurationMs) ParseFiles(UploadSpool upload, Action<ParsedCase> sink)
@@ -219,14 +228,10 @@ public sealed class TestRunIngestService(
             }
             else
             {
-                var counts = new int[4];
-                var (format, duration) = ParseFiles(upload, c =>
-                {
-                    counts[(int)c.Outcome]++;
-                    rerun |= c.FlakyInRun;
-                    rows.Add(c);
-                });
-                SetCounts(run, counts, format, duration);
+                var (format, duration) = ParseFiles(upload, rows.Add);
+                rows.Flush();
+                rerun |= rows.Repeats.AnyFlaky;
+                SetCounts(run, rows.Repeats.Counts, format, duration);
             }
             rows.Flush();
         }
@@ -273,9 +278,26 @@ public sealed class TestRunIngestService(
         private const int Columns = 8;
         private readonly List<ParsedCase> pending = new(BatchSize);
         private DbCommand? full;
+        private DbCommand? repeat;
+
+        /// <summary>Each test once: a repeat updates the row of its first occurrence (see <see cref="RepeatedCases"/>).</summary>
+        public RepeatedCases Repeats { get; } = new();
 
         public void Add(ParsedCase c)
         {
+            if (Repeats.Add(RepeatedCases.Key(suite, c), c) is { } merged)
+            {
+                var i = pending.FindIndex(p => p.ClassName == c.ClassName && p.Name == c.Name && p.Host == c.Host);
+                if (i >= 0)
+                {
+                    pending[i] = RepeatedCases.Merge(pending[i], c, merged);
+                }
+                else
+                {
+                    Update(TestIdentity.Key(suite, c.ClassName, c.Name), c, merged);
+                }
+                return;
+            }
             pending.Add(c);
             if (pending.Count == BatchSize)
             {
@@ -321,6 +343,32 @@ public sealed class TestRunIngestService(
             command.ExecuteNonQuery();
         }
 
+        private void Update(long key, ParsedCase c, (TestOutcome Outcome, bool Flaky) merged)
+        {
+            if (repeat is null)
+            {
+                repeat = db.Database.GetDbConnection().CreateCommand();
+                repeat.Transaction = tx.GetDbTransaction();
+                repeat.CommandText = "UPDATE TestResults SET Outcome = @o, FlakyInRun = @f, DurationMs = DurationMs + @d, "
+                    + "Message = COALESCE(Message, @m), Details = COALESCE(Details, @x) WHERE RunId = @run AND TestKey = @k";
+                Add(repeat, "@run", DbType.Int64).Value = runId;
+                Add(repeat, "@k", DbType.Int64);
+                Add(repeat, "@o", DbType.Byte);
+                Add(repeat, "@f", DbType.Boolean);
+                Add(repeat, "@d", DbType.Double);
+                Add(repeat, "@m", DbType.String);
+                Add(repeat, "@x", DbType.String);
+            }
+            var p = repeat.Parameters;
+            p[1].Value = key;
+            p[2].Value = (byte)merged.Outcome;
+            p[3].Value = merged.Flaky;
+            p[4].Value = Math.Round(c.DurationMs, 3);
+            p[5].Value = (object?)c.Message ?? DBNull.Value;
+            p[6].Value = (object?)c.Details ?? DBNull.Value;
+            repeat.ExecuteNonQuery();
+        }
+
         private DbCommand Command(int rows)
         {
             var command = db.Database.GetDbConnection().CreateCommand();
@@ -355,7 +403,11 @@ public sealed class TestRunIngestService(
             return parameter;
         }
 
-        public void Dispose() => full?.Dispose();
+        public void Dispose()
+        {
+            full?.Dispose();
+            repeat?.Dispose();
+        }
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
