@@ -50,12 +50,20 @@ public static partial class SpecReader
         {
             result = OpenApiDocument.Parse(text, isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
         }
-        catch (Exception e) when (IsParserFailure(e))
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
-            throw new SpecUnreadableException([new SpecDiagnostic("", e.Message, true)]);
+            // The parser throws more than its own exception types on documents it cannot take (an index error on a
+            // Swagger 2.0 $ref to a whole other file, "Pet.yaml"): that is a 400 naming the cause, never a 500.
+            var external = ExternalRefs(text);
+            throw new SpecUnreadableException(external.Count > 0
+                ? [new SpecDiagnostic("", $"The document refers to other files ({string.Join(", ", external.Select(r => $"'{r}'"))}), which the portal does not read: upload one bundled document (e.g. with `redocly bundle` or `swagger-cli bundle`). The parser failed with: {e.Message}", true)]
+                : [new SpecDiagnostic("", $"The parser could not read the document: {e.Message}", true)]);
         }
         var errors = result.Diagnostic?.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)).ToList() ?? [];
         var warnings = result.Diagnostic?.Warnings.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)).ToList() ?? [];
+        // References to other files are not loaded (the portal stores one document): what they hold is missing from
+        // the reference, the score and the diff, and the parser says nothing about it.
+        warnings.AddRange(ExternalRefs(text).Select(r => new SpecDiagnostic("", $"'{r}' refers to another file, which is not read: what it holds is missing here. Upload one bundled document (e.g. with `redocly bundle`) to see it.", false)));
         if (result.Document is not { } document)
         {
             List<SpecDiagnostic> all = [.. errors, .. warnings];
@@ -75,7 +83,8 @@ public static partial class SpecReader
         Exception? validationFailure = null;
         void Build()
         {
-            index = new IndexBuilder(document, version, rootKeys.Contains("security")).Build();
+            var files = version == "2.0" && FileType().IsMatch(text) ? FileResponses(text, isJson) : null;
+            index = new IndexBuilder(document, version, rootKeys.Contains("security"), files).Build();
             mark?.Invoke("index");
         }
         void Validate()
@@ -187,6 +196,110 @@ public static partial class SpecReader
     [GeneratedRegex("""^(?<q>["']?)(?<key>openapi|swagger|paths|webhooks|security)\k<q>[ \t]*:""", RegexOptions.Multiline)]
     private static partial Regex RootKey();
 
+    [GeneratedRegex("""["']?type["']?[ \t]*:[ \t]*["']?file\b""")]
+    private static partial Regex FileType();
+
+    /// <summary>
+    /// Swagger 2.0 allows <c>type: file</c> only on a response's schema (and formData parameters). Microsoft.OpenApi
+    /// reads such a schema as a plain <c>string</c> and keeps no trace of <c>file</c>, so the raw document is read
+    /// once more, only when it mentions that type, for the responses that carry it: keys "path METHOD status" and
+    /// "responses/Name" for the document's shared responses.
+    /// </summary>
+    internal static HashSet<string> FileResponses(string text, bool isJson)
+    {
+        try
+        {
+            if (isJson)
+            {
+                var root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 1024 });
+                return FileResponses(root, static (n, k) => n is JsonObject o && o.TryGetPropertyValue(k, out var v) ? v : null,
+                    static n => n is JsonObject o ? o.Select(p => KeyValuePair.Create(p.Key, p.Value)) : [],
+                    static n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null);
+            }
+            var doc = Catalog.YamlDocuments.Read(text).FirstOrDefault()?.Root;
+            return FileResponses(doc, static (n, k) => n is Catalog.YMap m ? m[k] : null,
+                static n => n is Catalog.YMap m ? m.Entries.Select(e => KeyValuePair.Create<string, Catalog.YNode?>(e.Key, e.Value)) : [],
+                static n => n is Catalog.YScalar s ? s.Value : null);
+        }
+        catch (Exception e) when (e is JsonException or Catalog.YamlReadException or InvalidOperationException)
+        {
+            // The parser already read the document; this second look only refines how file bodies are shown.
+            return [];
+        }
+    }
+
+    private static HashSet<string> FileResponses<T>(T? root, Func<T, string, T?> get, Func<T, IEnumerable<KeyValuePair<string, T?>>> entries, Func<T, string?> text)
+        where T : class
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (root is null)
+        {
+            return found;
+        }
+        bool IsFile(T? response) =>
+            response is not null && get(response, "schema") is { } schema && get(schema, "type") is { } type && text(type) == "file";
+        if (get(root, "responses") is { } shared)
+        {
+            foreach (var (name, response) in entries(shared))
+            {
+                if (IsFile(response))
+                {
+                    found.Add("responses/" + name);
+                }
+            }
+        }
+        if (get(root, "paths") is not { } paths)
+        {
+            return found;
+        }
+        foreach (var (path, item) in entries(paths))
+        {
+            if (item is null)
+            {
+                continue;
+            }
+            foreach (var (method, op) in entries(item))
+            {
+                if (op is null || get(op, "responses") is not { } responses)
+                {
+                    continue;
+                }
+                foreach (var (status, response) in entries(responses))
+                {
+                    if (IsFile(response))
+                    {
+                        found.Add($"{path} {method.ToUpperInvariant()} {status}");
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private const int MaxExternalRefs = 10;
+
+    /// <summary>The distinct <c>$ref</c> values that point into another file or URL (not <c>#/...</c>), at most ten.</summary>
+    internal static List<string> ExternalRefs(string text)
+    {
+        var found = new List<string>();
+        foreach (Match m in ExternalRef().Matches(text))
+        {
+            var target = m.Groups["ref"].Value;
+            if (!found.Contains(target))
+            {
+                found.Add(target);
+                if (found.Count == MaxExternalRefs)
+                {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    [GeneratedRegex("""["']?\$ref["']?[ \t]*:[ \t]*["']?(?<ref>[^"'\s#{}\[\],][^"'\s{}\[\],]*)""")]
+    private static partial Regex ExternalRef();
+
     internal static string? Example(JsonNode? node)
     {
         if (node is null)
@@ -201,7 +314,8 @@ public static partial class SpecReader
 
 #pragma warning disable CS0618 // 'example' (3.0) is still what most documents carry; Examples is the 3.1 form.
     /// <param name="hasSecurity">The document has a top-level <c>security</c> (the parser gives an empty list for none and for <c>[]</c>).</param>
-    private sealed class IndexBuilder(OpenApiDocument doc, string version, bool hasSecurity)
+    /// <param name="fileResponses">Swagger 2.0 responses whose schema is <c>type: file</c> (see <see cref="FileResponses"/>).</param>
+    private sealed class IndexBuilder(OpenApiDocument doc, string version, bool hasSecurity, HashSet<string>? fileResponses)
     {
         private readonly HashSet<string> referenced = new(StringComparer.Ordinal);
         private readonly Dictionary<string, object> components = new(StringComparer.Ordinal);
@@ -253,10 +367,12 @@ public static partial class SpecReader
 
         private SpecOperation Operation(string path, string method, OpenApiOperation op, IList<IOpenApiParameter> shared, List<List<string>> globalSecurity, bool callbacks = true)
         {
-            var parameters = (op.Parameters ?? []).Select(Parameter).ToList();
+            // A parameter $ref that resolves to nothing (another file, or a missing component) has no name or
+            // location to show; the parser's diagnostics (and the external-file warning) say what is missing.
+            var parameters = (op.Parameters ?? []).Where(Resolved).Select(Parameter).ToList();
             var own = parameters.Count;
             // Operation-level parameters override path-level ones with the same name and location.
-            foreach (var p in shared.Select(Parameter))
+            foreach (var p in shared.Where(Resolved).Select(Parameter))
             {
                 if (!parameters.Take(own).Any(o => o.Name == p.Name && o.In == p.In))
                 {
@@ -274,7 +390,7 @@ public static partial class SpecReader
                 Deprecated = op.Deprecated,
                 Parameters = parameters,
                 RequestBody = op.RequestBody is { } body ? Body(body) : null,
-                Responses = op.Responses?.Select(r => Response(r.Key, r.Value)).ToList() ?? [],
+                Responses = op.Responses?.Select(r => Response(path, method, r.Key, r.Value)).ToList() ?? [],
                 Security = op.Security is null ? globalSecurity : Security(op.Security),
                 OwnSecurity = op.Security is not null,
                 Callbacks = callbacks && op.Callbacks is { Count: > 0 } list ? Callbacks(list) : null,
@@ -304,6 +420,8 @@ public static partial class SpecReader
             }
             return list.Count > 0 ? list : null;
         }
+
+        private static bool Resolved(IOpenApiParameter p) => p is not OpenApiParameterReference { Name: null, In: null };
 
         private static List<List<string>> Security(IList<OpenApiSecurityRequirement>? requirements) =>
             requirements?.Select(r => r.Keys.Select(k => k.Reference?.Id ?? "").Where(k => k.Length > 0).ToList()).ToList() ?? [];
@@ -376,11 +494,23 @@ public static partial class SpecReader
             body.Content = [new SpecContent { MediaType = file ? "multipart/form-data" : "application/x-www-form-urlencoded", Schema = form, Example = body.Content[0].Example }];
         }
 
-        private SpecResponse Response(string status, IOpenApiResponse response)
+        private SpecResponse Response(string path, string method, string status, IOpenApiResponse response)
         {
             var (description, content) = response is OpenApiResponseReference { Reference: { Id: { } id, Description: null } }
                 ? Once("responses/" + id, response, BuildResponse)
                 : BuildResponse(response);
+            if (fileResponses is not null
+                && (fileResponses.Contains($"{path} {method} {status}")
+                    || (response is OpenApiResponseReference { Reference.Id: { } refId } && fileResponses.Contains("responses/" + refId))))
+            {
+                // What OpenAPI 3 writes for a Swagger 2.0 file response (and what converters produce): a binary string.
+                content = content.Select(c => new SpecContent
+                {
+                    MediaType = c.MediaType,
+                    Schema = new SpecSchema { Type = "string", Format = "binary", Title = c.Schema?.Title, Description = c.Schema?.Description },
+                    Example = c.Example,
+                }).ToList();
+            }
             return new SpecResponse { Status = status, Description = description, Content = content };
         }
 
@@ -458,7 +588,8 @@ public static partial class SpecReader
             }
             var type = schema.Type;
             var nullable = type is { } t && t.HasFlag(JsonSchemaType.Null);
-            var typeName = type is null ? null : TypeName(type.Value & ~JsonSchemaType.Null);
+            // 3.1 `type: "null"` alone (a member of anyOf/oneOf making a reference nullable) is the null type, not "any".
+            var typeName = type is null ? null : type.Value == JsonSchemaType.Null && version == "3.1" ? "null" : TypeName(type.Value & ~JsonSchemaType.Null);
             return new SpecSchema
             {
                 Type = typeName,
@@ -475,7 +606,9 @@ public static partial class SpecReader
                 Required = schema.Required is { Count: > 0 } req ? [.. req] : null,
                 Items = Schema(schema.Items, depth + 1),
                 AdditionalProperties = Schema(schema.AdditionalProperties, depth + 1),
-                Enum = schema.Enum is { Count: > 0 } e ? e.Select(v => v is null ? "null" : v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v.ToJsonString()).ToList() : null,
+                // JSON Schema's const is an enum of one value (3.1 documents use it for fixed fields such as an event's action).
+                Enum = schema.Enum is { Count: > 0 } e ? e.Select(v => v is null ? "null" : v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v.ToJsonString()).ToList()
+                    : schema.Const is { } constant ? [constant] : null,
                 AllOf = List(schema.AllOf, depth),
                 OneOf = List(schema.OneOf, depth),
                 AnyOf = List(schema.AnyOf, depth),
