@@ -1,4 +1,6 @@
+using BackendPortal.Components;
 using BackendPortal.Features.Apis.Spec;
+using Bunit;
 
 namespace BackendPortal.Features.Apis;
 
@@ -193,5 +195,42 @@ public sealed class SpecRealWorldTests
         // Changing a const in a response is reported like an enum change.
         var next = SpecReader.Read(spec.Replace("const: created", "const: opened")).Index;
         Assert.Contains(SpecDiff.Compare(index, next), c => c.Message.Contains("opened"));
+    }
+}
+
+public sealed class SchemaViewFlagsTests : PortalTestContext
+{
+    [Fact]
+    public void A_leaf_property_shows_nullable_read_only_and_deprecated_as_the_schema_itself_does()
+    {
+        const string spec = """
+            openapi: 3.1.0
+            info:
+              title: Repos
+              version: 1.0.0
+            paths: {}
+            components:
+              schemas:
+                Repo:
+                  type: object
+                  properties:
+                    id:
+                      type: integer
+                      readOnly: true
+                    description:
+                      type: [string, "null"]
+                    homepage:
+                      type: string
+                      deprecated: true
+                    name:
+                      type: string
+            """;
+        var index = SpecReader.Read(spec).Index;
+        var cut = Render<SchemaView>(p => p.Add(x => x.Schema, index.Schemas["Repo"]).Add(x => x.Index, index));
+        var rows = cut.FindAll(".schema-props tr").ToDictionary(r => r.QuerySelector(".schema-prop-name")!.TextContent.Trim(), r => r.TextContent);
+        Assert.Contains("string · nullable", rows["description"]);
+        Assert.Contains("integer · read-only", rows["id"]);
+        Assert.Contains("string · deprecated", rows["homepage"]);
+        Assert.DoesNotContain("·", rows["name"]);
     }
 }
