@@ -198,6 +198,30 @@ public sealed class SpecRealWorldTests
     }
 }
 
+public sealed class SpecVersion32Tests
+{
+    [Theory]
+    [InlineData("openapi: 3.2.0\ninfo:\n  title: Pets\n  version: 1.0.0\npaths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: OK\n")]
+    [InlineData("{\"openapi\":\"3.2.0\",\"info\":{\"title\":\"Pets\",\"version\":\"1.0.0\"},\"paths\":{\"/pets\":{\"get\":{\"responses\":{\"200\":{\"description\":\"OK\"}}}}}}")]
+    public void An_openapi_32_document_is_read_as_31_with_a_warning(string spec)
+    {
+        // Microsoft.OpenApi 2.13 refuses "3.2.0" ("not supported"): that was a 400 for a valid document.
+        var read = SpecReader.Read(spec);
+        Assert.Equal("3.1", read.Index.SpecVersion);
+        Assert.Equal("GET /pets", Assert.Single(read.Index.Operations).Key);
+        var warning = Assert.Single(read.Diagnostics, d => d.Pointer == "/openapi");
+        Assert.False(warning.IsError);
+        Assert.Contains("OpenAPI 3.2.0 is read as 3.1", warning.Message);
+    }
+
+    [Fact]
+    public void A_version_the_parser_does_not_know_is_still_a_400_with_its_message()
+    {
+        var e = Assert.Throws<SpecUnreadableException>(() => SpecReader.Read("openapi: 4.0.0\ninfo:\n  title: X\n  version: '1'\npaths: {}\n"));
+        Assert.Contains("4.0.0", Assert.Single(e.Problems).Message);
+    }
+}
+
 public sealed class SchemaViewFlagsTests : PortalTestContext
 {
     [Fact]

@@ -45,10 +45,19 @@ public static partial class SpecReader
         // index build, and its errors and warnings are added after the parser's, where the parser puts them.
         var settings = new OpenApiReaderSettings { LoadExternalRefs = false, RuleSet = ValidationRuleSet.GetEmptyRuleSet() };
         settings.AddYamlReader();
+        // OpenAPI 3.2 (September 2025) only adds to 3.1, and Microsoft.OpenApi 2.13 refuses its version number: it is
+        // read as 3.1, with a warning that what only 3.2 has is not shown.
+        var parsed = text;
+        string? newer = null;
+        if (Version32().Match(text) is { Success: true } v32)
+        {
+            newer = v32.Groups["v"].Value;
+            parsed = string.Concat(text.AsSpan(0, v32.Groups["v"].Index), "3.1.1", text.AsSpan(v32.Groups["v"].Index + newer.Length));
+        }
         ReadResult result;
         try
         {
-            result = OpenApiDocument.Parse(text, isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
+            result = OpenApiDocument.Parse(parsed, isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
@@ -61,6 +70,10 @@ public static partial class SpecReader
         }
         var errors = result.Diagnostic?.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)).ToList() ?? [];
         var warnings = result.Diagnostic?.Warnings.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)).ToList() ?? [];
+        if (newer is not null)
+        {
+            warnings.Insert(0, new SpecDiagnostic("/openapi", $"OpenAPI {newer} is read as 3.1: what only 3.2 has (the `query` method, `additionalOperations`, `$self`, tag hierarchy) is not shown or compared.", false));
+        }
         // References to other files are not loaded (the portal stores one document): what they hold is missing from
         // the reference, the score and the diff, and the parser says nothing about it.
         warnings.AddRange(ExternalRefs(text).Select(r => new SpecDiagnostic("", $"'{r}' refers to another file, which is not read: what it holds is missing here. Upload one bundled document (e.g. with `redocly bundle`) to see it.", false)));
@@ -221,7 +234,7 @@ public static partial class SpecReader
                 static n => n is Catalog.YMap m ? m.Entries.Select(e => KeyValuePair.Create<string, Catalog.YNode?>(e.Key, e.Value)) : [],
                 static n => n is Catalog.YScalar s ? s.Value : null);
         }
-        catch (Exception e) when (e is JsonException or Catalog.YamlReadException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or Catalog.YamlReadException or InvalidOperationException or ArgumentException)
         {
             // The parser already read the document; this second look only refines how file bodies are shown.
             return [];
@@ -275,6 +288,9 @@ public static partial class SpecReader
         }
         return found;
     }
+
+    [GeneratedRegex("""^[ \t]*\{?[ \t]*["']?openapi["']?[ \t]*:[ \t]*["']?(?<v>3\.2\.\d+)""", RegexOptions.Multiline)]
+    private static partial Regex Version32();
 
     private const int MaxExternalRefs = 10;
 
