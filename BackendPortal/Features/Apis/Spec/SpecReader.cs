@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 
@@ -52,17 +53,34 @@ public static partial class SpecReader
         // index build, and its errors and warnings are added after the parser's, where the parser puts them.
         var settings = new OpenApiReaderSettings { LoadExternalRefs = false, RuleSet = ValidationRuleSet.GetEmptyRuleSet() };
         settings.AddYamlReader();
+        // OpenAPI 3.2 (September 2025) only adds to 3.1, and Microsoft.OpenApi 2.13 refuses its version number: it is
+        // read as 3.1, with a warning that what only 3.2 has is not shown. Rare, so the copy is made only then.
+        var newer = Version32(body.Span);
+        using var rewritten = newer is null ? null : SpecBytes.FromString(Version32Pattern().Replace(body.ToString(), "${p}3.1.1", 1));
+        var parsed = rewritten ?? body;
         ReadResult result;
         try
         {
-            result = OpenApiDocument.Load(body.OpenRead(), isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
+            result = OpenApiDocument.Load(parsed.OpenRead(), isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
         }
-        catch (Exception e) when (IsParserFailure(e))
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
-            throw new SpecUnreadableException([new SpecDiagnostic("", e.Message, true)]);
+            // The parser throws more than its own exception types on documents it cannot take (an index error on a
+            // Swagger 2.0 $ref to a whole other file, "Pet.yaml"): that is a 400 naming the cause, never a 500.
+            var external = ExternalRefs(body.Span);
+            throw new SpecUnreadableException(external.Count > 0
+                ? [new SpecDiagnostic("", $"The document refers to other files ({string.Join(", ", external.Select(r => $"'{r}'"))}), which the portal does not read: upload one bundled document (e.g. with `redocly bundle` or `swagger-cli bundle`). The parser failed with: {e.Message}", true)]
+                : [new SpecDiagnostic("", $"The parser could not read the document: {e.Message}", true)]);
         }
         var errors = result.Diagnostic?.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)).ToList() ?? [];
         var warnings = result.Diagnostic?.Warnings.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)).ToList() ?? [];
+        if (newer is not null)
+        {
+            warnings.Insert(0, new SpecDiagnostic("/openapi", $"OpenAPI {newer} is read as 3.1: what only 3.2 has (the `query` method, `additionalOperations`, `$self`, tag hierarchy) is not shown or compared.", false));
+        }
+        // References to other files are not loaded (the portal stores one document): what they hold is missing from
+        // the reference, the score and the diff, and the parser says nothing about it.
+        warnings.AddRange(ExternalRefs(body.Span).Select(r => new SpecDiagnostic("", $"'{r}' refers to another file, which is not read: what it holds is missing here. Upload one bundled document (e.g. with `redocly bundle`) to see it.", false)));
         if (result.Document is not { } document)
         {
             List<SpecDiagnostic> all = [.. errors, .. warnings];
@@ -82,7 +100,11 @@ public static partial class SpecReader
         Exception? validationFailure = null;
         void Build()
         {
-            index = new IndexBuilder(document, version, rootKeys.Contains("security")).Build();
+            // Only Swagger 2.0 has `type: file`; the decoded text is needed only for such a document.
+            var files = version == "2.0" && body.Span.IndexOf("file"u8) >= 0 && body.ToString() is var text && FileType().IsMatch(text)
+                ? FileResponses(text, isJson)
+                : null;
+            index = new IndexBuilder(document, version, rootKeys.Contains("security"), files).Build();
             mark?.Invoke("index");
         }
         void Validate()
@@ -249,6 +271,169 @@ public static partial class SpecReader
         return problems;
     }
 
+    [GeneratedRegex("""["']?type["']?[ \t]*:[ \t]*["']?file\b""")]
+    private static partial Regex FileType();
+
+    /// <summary>
+    /// Swagger 2.0 allows <c>type: file</c> only on a response's schema (and formData parameters). Microsoft.OpenApi
+    /// reads such a schema as a plain <c>string</c> and keeps no trace of <c>file</c>, so the raw document is read
+    /// once more, only when it mentions that type, for the responses that carry it: keys "path METHOD status" and
+    /// "responses/Name" for the document's shared responses.
+    /// </summary>
+    internal static HashSet<string> FileResponses(string text, bool isJson)
+    {
+        try
+        {
+            if (isJson)
+            {
+                var root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 1024 });
+                return FileResponses(root, static (n, k) => n is JsonObject o && o.TryGetPropertyValue(k, out var v) ? v : null,
+                    static n => n is JsonObject o ? o.Select(p => KeyValuePair.Create(p.Key, p.Value)) : [],
+                    static n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null);
+            }
+            var doc = Catalog.YamlDocuments.Read(text).FirstOrDefault()?.Root;
+            return FileResponses(doc, static (n, k) => n is Catalog.YMap m ? m[k] : null,
+                static n => n is Catalog.YMap m ? m.Entries.Select(e => KeyValuePair.Create<string, Catalog.YNode?>(e.Key, e.Value)) : [],
+                static n => n is Catalog.YScalar s ? s.Value : null);
+        }
+        catch (Exception e) when (e is JsonException or Catalog.YamlReadException or InvalidOperationException or ArgumentException)
+        {
+            // The parser already read the document; this second look only refines how file bodies are shown.
+            return [];
+        }
+    }
+
+    private static HashSet<string> FileResponses<T>(T? root, Func<T, string, T?> get, Func<T, IEnumerable<KeyValuePair<string, T?>>> entries, Func<T, string?> text)
+        where T : class
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (root is null)
+        {
+            return found;
+        }
+        bool IsFile(T? response) =>
+            response is not null && get(response, "schema") is { } schema && get(schema, "type") is { } type && text(type) == "file";
+        if (get(root, "responses") is { } shared)
+        {
+            foreach (var (name, response) in entries(shared))
+            {
+                if (IsFile(response))
+                {
+                    found.Add("responses/" + name);
+                }
+            }
+        }
+        if (get(root, "paths") is not { } paths)
+        {
+            return found;
+        }
+        foreach (var (path, item) in entries(paths))
+        {
+            if (item is null)
+            {
+                continue;
+            }
+            foreach (var (method, op) in entries(item))
+            {
+                if (op is null || get(op, "responses") is not { } responses)
+                {
+                    continue;
+                }
+                foreach (var (status, response) in entries(responses))
+                {
+                    if (IsFile(response))
+                    {
+                        found.Add($"{path} {method.ToUpperInvariant()} {status}");
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// The top-level <c>openapi: 3.2.x</c> (at a line's start, as the field is written at the root), or null. The
+    /// bytes are scanned for the key: no string of a multi-MB document for a check nearly every document fails.
+    /// </summary>
+    internal static string? Version32(ReadOnlySpan<byte> utf8)
+    {
+        var offset = 0;
+        while (utf8[offset..].IndexOf("openapi"u8) is var at and >= 0)
+        {
+            var start = offset + at;
+            offset = start + 7;
+            var before = start;
+            while (before > 0 && utf8[before - 1] is (byte)'"' or (byte)'\'' or (byte)' ' or (byte)'\t' or (byte)'{')
+            {
+                before--;
+            }
+            if (before > 0 && utf8[before - 1] is not ((byte)'\n' or (byte)'\r'))
+            {
+                continue;
+            }
+            var line = utf8[start..];
+            var end = line.IndexOfAny("\r\n,}"u8);
+            var head = Encoding.UTF8.GetString(end < 0 ? line : line[..end]);
+            if (Version32Pattern().Match(head) is { Success: true } m)
+            {
+                return m.Groups["v"].Value;
+            }
+        }
+        return null;
+    }
+
+    [GeneratedRegex("""(?<p>^[ \t]*\{?[ \t]*["']?openapi["']?[ \t]*:[ \t]*["']?)(?<v>3\.2\.\d+)""", RegexOptions.Multiline)]
+    private static partial Regex Version32Pattern();
+
+    private const int MaxExternalRefs = 10;
+
+    /// <summary>
+    /// The distinct <c>$ref</c> values that point into another file or URL (not <c>#/...</c>), at most ten, scanned in
+    /// the bytes: each <c>$ref</c> key is found with a vectorised search and only its value is decoded.
+    /// </summary>
+    internal static List<string> ExternalRefs(string text) => ExternalRefs(Encoding.UTF8.GetBytes(text));
+
+    internal static List<string> ExternalRefs(ReadOnlySpan<byte> utf8)
+    {
+        var found = new List<string>();
+        var offset = 0;
+        while (found.Count < MaxExternalRefs && utf8[offset..].IndexOf("$ref"u8) is var at and >= 0)
+        {
+            var i = offset + at + 4;
+            offset = i;
+            if (i < utf8.Length && utf8[i] is (byte)'"' or (byte)'\'')
+            {
+                i++;
+            }
+            while (i < utf8.Length && utf8[i] is (byte)' ' or (byte)'\t')
+            {
+                i++;
+            }
+            if (i >= utf8.Length || utf8[i] != (byte)':')
+            {
+                continue;
+            }
+            i++;
+            while (i < utf8.Length && utf8[i] is (byte)' ' or (byte)'\t' or (byte)'"' or (byte)'\'')
+            {
+                i++;
+            }
+            var rest = utf8[i..];
+            var length = rest.IndexOfAny("\"' \t\r\n{}[],"u8);
+            var value = rest[..(length < 0 ? rest.Length : length)];
+            if (value.IsEmpty || value[0] == (byte)'#')
+            {
+                continue;
+            }
+            var target = Encoding.UTF8.GetString(value);
+            if (!found.Contains(target))
+            {
+                found.Add(target);
+            }
+        }
+        return found;
+    }
+
     internal static string? Example(JsonNode? node)
     {
         if (node is null)
@@ -263,7 +448,8 @@ public static partial class SpecReader
 
 #pragma warning disable CS0618 // 'example' (3.0) is still what most documents carry; Examples is the 3.1 form.
     /// <param name="hasSecurity">The document has a top-level <c>security</c> (the parser gives an empty list for none and for <c>[]</c>).</param>
-    private sealed class IndexBuilder(OpenApiDocument doc, string version, bool hasSecurity)
+    /// <param name="fileResponses">Swagger 2.0 responses whose schema is <c>type: file</c> (see <see cref="FileResponses"/>).</param>
+    private sealed class IndexBuilder(OpenApiDocument doc, string version, bool hasSecurity, HashSet<string>? fileResponses)
     {
         private readonly HashSet<string> referenced = new(StringComparer.Ordinal);
         private readonly Dictionary<string, object> components = new(StringComparer.Ordinal);
@@ -315,10 +501,12 @@ public static partial class SpecReader
 
         private SpecOperation Operation(string path, string method, OpenApiOperation op, IList<IOpenApiParameter> shared, List<List<string>> globalSecurity, bool callbacks = true)
         {
-            var parameters = (op.Parameters ?? []).Select(Parameter).ToList();
+            // A parameter $ref that resolves to nothing (another file, or a missing component) has no name or
+            // location to show; the parser's diagnostics (and the external-file warning) say what is missing.
+            var parameters = (op.Parameters ?? []).Where(Resolved).Select(Parameter).ToList();
             var own = parameters.Count;
             // Operation-level parameters override path-level ones with the same name and location.
-            foreach (var p in shared.Select(Parameter))
+            foreach (var p in shared.Where(Resolved).Select(Parameter))
             {
                 if (!parameters.Take(own).Any(o => o.Name == p.Name && o.In == p.In))
                 {
@@ -336,7 +524,7 @@ public static partial class SpecReader
                 Deprecated = op.Deprecated,
                 Parameters = parameters,
                 RequestBody = op.RequestBody is { } body ? Body(body) : null,
-                Responses = op.Responses?.Select(r => Response(r.Key, r.Value)).ToList() ?? [],
+                Responses = op.Responses?.Select(r => Response(path, method, r.Key, r.Value)).ToList() ?? [],
                 Security = op.Security is null ? globalSecurity : Security(op.Security),
                 OwnSecurity = op.Security is not null,
                 Callbacks = callbacks && op.Callbacks is { Count: > 0 } list ? Callbacks(list) : null,
@@ -366,6 +554,8 @@ public static partial class SpecReader
             }
             return list.Count > 0 ? list : null;
         }
+
+        private static bool Resolved(IOpenApiParameter p) => p is not OpenApiParameterReference { Name: null, In: null };
 
         private static List<List<string>> Security(IList<OpenApiSecurityRequirement>? requirements) =>
             requirements?.Select(r => r.Keys.Select(k => k.Reference?.Id ?? "").Where(k => k.Length > 0).ToList()).ToList() ?? [];
@@ -438,11 +628,23 @@ public static partial class SpecReader
             body.Content = [new SpecContent { MediaType = file ? "multipart/form-data" : "application/x-www-form-urlencoded", Schema = form, Example = body.Content[0].Example }];
         }
 
-        private SpecResponse Response(string status, IOpenApiResponse response)
+        private SpecResponse Response(string path, string method, string status, IOpenApiResponse response)
         {
             var (description, content) = response is OpenApiResponseReference { Reference: { Id: { } id, Description: null } }
                 ? Once("responses/" + id, response, BuildResponse)
                 : BuildResponse(response);
+            if (fileResponses is not null
+                && (fileResponses.Contains($"{path} {method} {status}")
+                    || (response is OpenApiResponseReference { Reference.Id: { } refId } && fileResponses.Contains("responses/" + refId))))
+            {
+                // What OpenAPI 3 writes for a Swagger 2.0 file response (and what converters produce): a binary string.
+                content = content.Select(c => new SpecContent
+                {
+                    MediaType = c.MediaType,
+                    Schema = new SpecSchema { Type = "string", Format = "binary", Title = c.Schema?.Title, Description = c.Schema?.Description },
+                    Example = c.Example,
+                }).ToList();
+            }
             return new SpecResponse { Status = status, Description = description, Content = content };
         }
 
@@ -520,7 +722,8 @@ public static partial class SpecReader
             }
             var type = schema.Type;
             var nullable = type is { } t && t.HasFlag(JsonSchemaType.Null);
-            var typeName = type is null ? null : TypeName(type.Value & ~JsonSchemaType.Null);
+            // 3.1 `type: "null"` alone (a member of anyOf/oneOf making a reference nullable) is the null type, not "any".
+            var typeName = type is null ? null : type.Value == JsonSchemaType.Null && version == "3.1" ? "null" : TypeName(type.Value & ~JsonSchemaType.Null);
             return new SpecSchema
             {
                 Type = typeName,
@@ -537,7 +740,9 @@ public static partial class SpecReader
                 Required = schema.Required is { Count: > 0 } req ? [.. req] : null,
                 Items = Schema(schema.Items, depth + 1),
                 AdditionalProperties = Schema(schema.AdditionalProperties, depth + 1),
-                Enum = schema.Enum is { Count: > 0 } e ? e.Select(v => v is null ? "null" : v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v.ToJsonString()).ToList() : null,
+                // JSON Schema's const is an enum of one value (3.1 documents use it for fixed fields such as an event's action).
+                Enum = schema.Enum is { Count: > 0 } e ? e.Select(v => v is null ? "null" : v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v.ToJsonString()).ToList()
+                    : schema.Const is { } constant ? [constant] : null,
                 AllOf = List(schema.AllOf, depth),
                 OneOf = List(schema.OneOf, depth),
                 AnyOf = List(schema.AnyOf, depth),
