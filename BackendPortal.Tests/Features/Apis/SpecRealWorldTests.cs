@@ -91,6 +91,32 @@ public sealed class SpecRealWorldTests
         Assert.Equal(["https://example.com/pet.json", "Pet.yaml"], SpecReader.ExternalRefs("""{"a": {"$ref": "https://example.com/pet.json"}, "b": {"$ref": "Pet.yaml"}, "c": {"$ref": "Pet.yaml"}}"""));
     }
 
+    [Fact]
+    public void References_to_other_files_are_found_in_yaml_as_written()
+    {
+        const string yaml = """
+            paths:
+              /pets:
+                get:
+                  parameters:
+                    - $ref: '#/parameters/limit'
+                    - $ref:  parameters.yaml#/limit
+                  responses:
+                    default:
+                      $ref: "../common/Error.yaml"
+            """;
+
+        Assert.Equal(["parameters.yaml#/limit", "../common/Error.yaml"], SpecReader.ExternalRefs(yaml));
+    }
+
+    [Fact]
+    public void The_32_version_is_found_only_as_the_root_field()
+    {
+        Assert.Equal("3.2.0", SpecReader.Version32("openapi: 3.2.0\ninfo:\n  title: t\n"u8));
+        Assert.Equal("3.2.1", SpecReader.Version32("""{"openapi": "3.2.1", "info": {}}"""u8));
+        Assert.Null(SpecReader.Version32("openapi: 3.1.0\ninfo:\n  description: 'openapi: 3.2.0'\n"u8));
+    }
+
     private const string Swagger2FileResponses = """
         swagger: "2.0"
         info:
