@@ -26,12 +26,26 @@ public static class QuietResultWriter
         && result.Outcome.StatusFor(result.Claim.Probe.DegradedAboveMs) == result.Claim.Status;
 
     /// <summary>Writes every result or none; false when some check no longer has the status its claim saw.</summary>
-    public static async Task<bool> TryWriteAsync(AppDbContext db, IReadOnlyList<ProbeResult> results, CancellationToken ct)
+    public static Task<bool> TryWriteAsync(AppDbContext db, IReadOnlyList<ProbeResult> results, CancellationToken ct)
     {
         if (results.Count == 0)
         {
-            return true;
+            return Task.FromResult(true);
         }
+        // SQL Server's retrying strategy only runs a transaction it can repeat whole (SQLite's runs it once); a commit
+        // that failed ambiguously counts as done when the first result row is there.
+        return db.Database.CreateExecutionStrategy().ExecuteAsync(
+            results,
+            (context, state, token) => WriteAsync((AppDbContext)context, state, token),
+            async (context, state, token) => new ExecutionResult<bool>(await WrittenAsync((AppDbContext)context, state[0], token), true),
+            ct);
+    }
+
+    private static Task<bool> WrittenAsync(AppDbContext db, ProbeResult first, CancellationToken ct) =>
+        db.HealthResults.AnyAsync(r => r.CheckId == first.Claim.Probe.CheckId && r.At == first.At, ct);
+
+    private static async Task<bool> WriteAsync(AppDbContext db, IReadOnlyList<ProbeResult> results, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();
