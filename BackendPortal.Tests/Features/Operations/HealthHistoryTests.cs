@@ -68,7 +68,9 @@ public sealed class HealthHistoryTests(OperationsFactory factory) : IClassFixtur
     public async Task Rollups_fill_minute_hour_and_day_buckets_and_pruning_keeps_each_for_its_window()
     {
         var (checkId, slug) = await CheckAsync();
-        var start = BucketKey.Floor(BucketResolution.Hour, factory.Clock.GetUtcNow().UtcDateTime) + TimeSpan.FromHours(1);
+        // A fixed hour of the next day: started at 23:00, the minutes of the last hour would still be inside the
+        // 25-hour minute window at the "day later" below (00:01 two days on), and the test failed from 22:00 to 23:00.
+        var start = BucketKey.Floor(BucketResolution.Day, factory.Clock.GetUtcNow().UtcDateTime) + TimeSpan.FromHours(34);
         factory.Clock.SetUtcNow(start);
         // One hour: every tenth probe down, latency 100 ms, every twentieth 500 ms.
         await AddResultsAsync(checkId, start, TimeSpan.FromHours(1), n => (n % 10 == 0 ? HealthStatus.Down : HealthStatus.Up, n % 20 == 1 ? 500 : 100));

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace BackendPortal.Features.Operations;
 
-/// <summary>A check claimed for one probe: the request to send and the lease that proves the claim.</summary>
-public sealed record ClaimedCheck(ProbeRequest Probe, DateTime DueAt, DateTime ConfigUpdatedAt, string LeaseToken);
+/// <summary>
+/// A check claimed for one probe: the request to send, the lease that proves the claim, and the status and interval
+/// the check had then (a probe that confirms that status is recorded without reading the check again).
+/// </summary>
+public sealed record ClaimedCheck(ProbeRequest Probe, DateTime DueAt, DateTime ConfigUpdatedAt, string LeaseToken, HealthStatus Status, int IntervalSeconds);
 
 /// <summary>A finished probe waiting to be recorded; <paramref name="At"/> is when it ended.</summary>
 public sealed record ProbeResult(ClaimedCheck Claim, ProbeOutcome Outcome, DateTime At);
@@ -40,24 +43,28 @@ public sealed class HealthMonitor(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var horizon = now + lookahead;
-        var candidates = await db.HealthChecks
+        var candidates = await db.HealthChecks.AsNoTracking()
             .Where(c => c.Enabled && c.NextDueAt <= horizon && (c.LeaseUntil == null || c.LeaseUntil < now))
             .OrderBy(c => c.NextDueAt)
-            .Select(c => c.Id)
             .Take(max)
             .ToListAsync(ct);
         if (candidates.Count == 0)
         {
             return [];
         }
+        var ids = candidates.Select(c => c.Id).ToList();
         var token = Guid.NewGuid().ToString("N");
         var until = now + LeaseLength;
         // The WHERE repeats the due-and-free test: whichever instance updates a row first owns it.
-        await db.HealthChecks
-            .Where(c => candidates.Contains(c.Id) && c.NextDueAt <= horizon && (c.LeaseUntil == null || c.LeaseUntil < now))
+        var leased = await db.HealthChecks
+            .Where(c => ids.Contains(c.Id) && c.NextDueAt <= horizon && (c.LeaseUntil == null || c.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, token).SetProperty(c => c.LeaseUntil, until), ct);
-        var claimed = await db.HealthChecks.AsNoTracking().Where(c => c.LeaseOwner == token).ToListAsync(ct);
-        return claimed.Select(c => new ClaimedCheck(ToProbe(c), c.NextDueAt, c.UpdatedAt, token)).ToList();
+        // Every candidate leased (the usual case): the rows just read are the claimed ones. Otherwise another instance
+        // (or an edit) got in between: read back exactly what this lease holds.
+        var claimed = leased == candidates.Count
+            ? candidates
+            : await db.HealthChecks.AsNoTracking().Where(c => c.LeaseOwner == token).ToListAsync(ct);
+        return claimed.Select(c => new ClaimedCheck(ToProbe(c), c.NextDueAt, c.UpdatedAt, token, c.Status, c.IntervalSeconds)).ToList();
     }
 
     public ProbeRequest ToProbe(HealthCheck c) => new(
@@ -116,8 +123,10 @@ public sealed class HealthMonitor(
         RecordManyAsync([new ProbeResult(claim, outcome, clock.GetUtcNow().UtcDateTime)], ct);
 
     /// <summary>
-    /// Records several probes' outcomes with one read of their checks and one SaveChanges: at a thousand checks
-    /// the per-probe context, query and transaction were most of the prober's CPU.
+    /// Records several probes' outcomes. Probes that confirm their check's status (nearly all of them) go through
+    /// <see cref="QuietResultWriter"/>: plain statements, nothing read or tracked. The rest, and any batch the quiet
+    /// writer turns down, are recorded with one read of their checks and one SaveChanges, status flips and incidents
+    /// included.
     /// </summary>
     public async Task RecordManyAsync(IReadOnlyList<ProbeResult> results, CancellationToken ct = default)
     {
@@ -125,6 +134,64 @@ public sealed class HealthMonitor(
         {
             return;
         }
+        var rest = results;
+        var quiet = QuietOf(results);
+        if (quiet.Count > 0 && await TryRecordQuietAsync(quiet, ct))
+        {
+            var written = new HashSet<ProbeResult>(quiet, ReferenceEqualityComparer.Instance);
+            rest = [.. results.Where(r => !written.Contains(r))];
+        }
+        if (rest.Count > 0)
+        {
+            await RecordTrackedAsync(rest, ct);
+        }
+    }
+
+    /// <summary>Quiet results whose check has no other result in the batch (a second one would see the first's outcome).</summary>
+    private static List<ProbeResult> QuietOf(IReadOnlyList<ProbeResult> results)
+    {
+        var quiet = new List<ProbeResult>(results.Count);
+        HashSet<int>? seen = null;
+        HashSet<int>? repeated = null;
+        foreach (var r in results)
+        {
+            seen ??= new HashSet<int>(results.Count);
+            if (!seen.Add(r.Claim.Probe.CheckId))
+            {
+                (repeated ??= []).Add(r.Claim.Probe.CheckId);
+            }
+        }
+        foreach (var r in results)
+        {
+            if (QuietResultWriter.IsQuiet(r) && repeated?.Contains(r.Claim.Probe.CheckId) != true)
+            {
+                quiet.Add(r);
+            }
+        }
+        return quiet;
+    }
+
+    private async Task<bool> TryRecordQuietAsync(List<ProbeResult> quiet, CancellationToken ct)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            return await QuietResultWriter.TryWriteAsync(db, quiet, ct);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            // Nothing was committed; the tracked path records them and reports its own failure if there is one.
+            logger.LogWarning(ex, "Recording {Count} probe results with plain statements failed; recording them through EF.", quiet.Count);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Records outcomes with one read of their checks and one SaveChanges: status flips, their incident consequences
+    /// and live events.
+    /// </summary>
+    private async Task RecordTrackedAsync(IReadOnlyList<ProbeResult> results, CancellationToken ct)
+    {
         var events = new List<LiveEvent>();
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
@@ -146,6 +213,19 @@ public sealed class HealthMonitor(
         {
             live.Publish(e);
         }
+    }
+
+    /// <summary>The next due time after a probe that was due at <paramref name="dueAt"/> and ended at <paramref name="now"/>.</summary>
+    public static DateTime NextDue(DateTime dueAt, int intervalSeconds, DateTime now)
+    {
+        // Keep the check's phase; intervals missed while the prober was away are skipped, not made up in a burst.
+        var interval = TimeSpan.FromSeconds(intervalSeconds);
+        var nextDue = dueAt + interval;
+        if (nextDue <= now)
+        {
+            nextDue += interval * (Math.Floor((now - nextDue) / interval) + 1);
+        }
+        return nextDue;
     }
 
     private static async Task ApplyOutcomeAsync(AppDbContext db, HealthCheck check, ClaimedCheck claim, ProbeOutcome outcome, DateTime now, List<LiveEvent> events, CancellationToken ct)
@@ -176,14 +256,7 @@ public sealed class HealthMonitor(
         // An edit while the probe ran already rescheduled the check; keep its schedule.
         if (check.UpdatedAt == claim.ConfigUpdatedAt)
         {
-            // Keep the check's phase; intervals missed while the prober was away are skipped, not made up in a burst.
-            var interval = TimeSpan.FromSeconds(check.IntervalSeconds);
-            var nextDue = claim.DueAt + interval;
-            if (nextDue <= now)
-            {
-                nextDue += interval * (Math.Floor((now - nextDue) / interval) + 1);
-            }
-            check.NextDueAt = nextDue;
+            check.NextDueAt = NextDue(claim.DueAt, check.IntervalSeconds, now);
         }
         if (next != previous)
         {
@@ -233,7 +306,7 @@ public sealed class HealthMonitor(
         }
     }
 
-    private static string? Truncate(string? s) => s is null ? null : s.Length > 300 ? s[..299] + "…" : s;
+    public static string? Truncate(string? s) => s is null ? null : s.Length > 300 ? s[..299] + "…" : s;
 
     /// <summary>
     /// Minute and hour buckets come from raw results (kept longer than an hour for this), day buckets

@@ -102,7 +102,7 @@ public sealed class HealthProber(
             await Slots.WaitAsync(ct);
             var task = ProbeAsync(claim, ct);
             inFlight[task] = 0;
-            _ = task.ContinueWith(t => inFlight.TryRemove(t, out _), TaskScheduler.Default);
+            _ = task.ContinueWith(t => inFlight.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         return free > 0 && claimed.Count == free;
     }
@@ -125,11 +125,15 @@ public sealed class HealthProber(
     {
         try
         {
-            await Task.Yield();
+            // Off the claim loop either way: a wait for the due time yields by itself, a probe due now yields here.
             var wait = claim.DueAt - clock.GetUtcNow().UtcDateTime;
-            if (wait > TimeSpan.Zero)
+            if (wait >= TimeSpan.FromMilliseconds(1))
             {
                 await Task.Delay(wait, clock, stopping);
+            }
+            else
+            {
+                await Task.Yield();
             }
             if (RecordLags)
             {

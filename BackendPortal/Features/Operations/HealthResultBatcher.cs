@@ -21,7 +21,9 @@ public sealed class HealthResultBatcher(HealthMonitor monitor, TimeProvider cloc
         {
             return monitor.RecordAsync(claim, outcome, ct);
         }
-        var pending = new Pending(new ProbeResult(claim, outcome, clock.GetUtcNow().UtcDateTime), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The flush completes these inline: what waits on one is the end of a probe (a slot release), not worth a
+        // thread-pool work item each.
+        var pending = new Pending(new ProbeResult(claim, outcome, clock.GetUtcNow().UtcDateTime), new TaskCompletionSource());
         queue.Enqueue(pending);
         if (Interlocked.CompareExchange(ref flushScheduled, 1, 0) == 0)
         {
