@@ -29,6 +29,21 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task The_sql_server_context_allows_the_transactions_the_app_starts_itself()
+    {
+        await using var provider = AppDatabase(new()
+        {
+            ["Database:Provider"] = "SqlServer",
+            ["ConnectionStrings:Portal"] = "Server=nowhere.invalid;Database=portal;User Id=x;Password=y;TrustServerCertificate=True",
+        });
+        await using var db = await provider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+        // A retrying strategy throws on BeginTransaction outside CreateExecutionStrategy().Execute, which several
+        // services (imports, test-run ingest, catalog saves) call directly.
+        Assert.False(db.Database.CreateExecutionStrategy().RetriesOnFailure);
+    }
+
+    [Fact]
     public async Task The_sql_server_migration_script_creates_every_table_of_the_model()
     {
         await using var provider = AppDatabase(new()

@@ -14,10 +14,11 @@ public static class DatabaseExtensions
         // after this call (WebApplicationFactory, command-line) still counts.
         services.AddDbContextFactory<SqliteAppDbContext>((sp, o) =>
             o.UseSqlite(SqliteConnectionString(sp), x => x.MigrationsAssembly(typeof(AppDbContext).Assembly.FullName)));
+        // No EnableRetryOnFailure: its retrying strategy refuses every user-started transaction unless the whole unit
+        // runs inside CreateExecutionStrategy().Execute, and imports, ingests and catalog saves start their own.
         services.AddDbContextFactory<SqlServerAppDbContext>((sp, o) =>
             o.UseSqlServer(ConnectionString(sp.GetRequiredService<IConfiguration>())
-                ?? throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Portal is empty. Set it in appsettings.json or ConnectionStrings__Portal."),
-                x => x.EnableRetryOnFailure()));
+                ?? throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Portal is empty. Set it in appsettings.json or ConnectionStrings__Portal.")));
         services.AddSingleton<IDbContextFactory<AppDbContext>>(sp => Provider(sp.GetRequiredService<IConfiguration>()) switch
         {
             DatabaseProvider.SqlServer => new PortalDbContextFactory<SqlServerAppDbContext>(sp.GetRequiredService<IDbContextFactory<SqlServerAppDbContext>>()),
