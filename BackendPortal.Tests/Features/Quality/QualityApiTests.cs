@@ -151,9 +151,12 @@ public sealed class QualityApiTests(PortalFactory factory) : IClassFixture<Porta
         var created = await response.Content.ReadFromJsonAsync<TestRunCreated>();
         Assert.Equal((2, 1, 1), (created!.Total, created.Passed, created.Failed));
         var stored = await factory.WithDbAsync(db => db.TestResults.Where(r => r.RunId == created.Id)
-            .Select(r => new { r.Outcome, r.FlakyInRun }).ToListAsync());
+            .Select(r => new { r.Outcome, r.FlakyInRun, r.ClassName }).ToListAsync());
         Assert.Equal(2, stored.Count);
         Assert.DoesNotContain(stored, r => r.FlakyInRun);
+        // Each project's test has its own identity, so its history and flakiness are its own.
+        Assert.Equal(TestOutcome.Failed, stored.Single(r => r.ClassName == "[chromium] › cart.spec.ts").Outcome);
+        Assert.Equal(TestOutcome.Passed, stored.Single(r => r.ClassName == "[firefox] › cart.spec.ts").Outcome);
     }
 
     [Fact]

@@ -25,6 +25,25 @@ public class TestReportParserTests
     private static int Count(List<ParsedCase> cases, TestOutcome outcome) => cases.Count(c => c.Outcome == outcome);
 
     [Fact]
+    public void Playwright_projects_qualify_the_class_and_a_machine_hostname_does_not()
+    {
+        // Playwright's junit reporter: `id` on the root, one suite per file and project, the project as hostname.
+        var (_, playwright) = ParseText("""
+            <testsuites id="" name="" tests="2" failures="1" skipped="0" errors="0" time="3.1">
+            <testsuite name="cart.spec.ts" hostname="chromium" tests="1" failures="1"><testcase name="cart › adds an item" classname="cart.spec.ts" time="1.2"><failure message="boom"/></testcase></testsuite>
+            <testsuite name="cart.spec.ts" hostname="firefox" tests="1" failures="0"><testcase name="cart › adds an item" classname="cart.spec.ts" time="1.9"/></testsuite>
+            </testsuites>
+            """);
+        Assert.Equal(["[chromium] › cart.spec.ts", "[firefox] › cart.spec.ts"], playwright.Select(c => c.ClassName));
+
+        // Gradle, pytest and Ant write the machine there: a test keeps one history whichever CI agent ran it.
+        var (_, gradle) = ParseText("""
+            <testsuites><testsuite name="com.example.CartTest" hostname="ci-agent-7" tests="1"><testcase name="addsAnItem" classname="com.example.CartTest" time="0.1"/></testsuite></testsuites>
+            """);
+        Assert.Equal("com.example.CartTest", Assert.Single(gradle).ClassName);
+    }
+
+    [Fact]
     public void Xunit_v3_fixture_failures_get_the_class_their_name_points_at()
     {
         // Excerpt of dorny/test-reporter's dotnet-xunitv3.trx (MIT): the cleanup failure's TestMethod has no className.
@@ -171,7 +190,7 @@ public class TestReportParserTests
         var failed = cases.Single(c => c.Outcome == TestOutcome.Failed);
         Assert.Equal("login.spec.ts:20:7 rejects a wrong password", failed.Message);
         Assert.Contains("Timed out 5000ms", failed.Details);
-        Assert.Equal("login.spec.ts", failed.ClassName);
+        Assert.Equal("[chromium] › login.spec.ts", failed.ClassName);
         Assert.Equal(12_500, result.DurationMs, 3);
     }
 

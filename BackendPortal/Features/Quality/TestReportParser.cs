@@ -122,6 +122,9 @@ public static class TestReportParser
         var outerSuitesTimed = true;
         var outerSuites = 0;
         double caseTime = 0;
+        // Playwright's junit reporter writes `id` on its root and each project's suites with the project as hostname;
+        // elsewhere hostname is the machine, which must not split a test's history across CI agents.
+        var projectsInHostname = false;
         reader.Read();
         while (!reader.EOF)
         {
@@ -139,7 +142,8 @@ public static class TestReportParser
             {
                 case "testcase":
                     // Reads the whole element and leaves the reader on whatever follows it.
-                    var parsed = ReadJUnitCase(reader, suites.Count > 0 ? suites.Peek().Name : "", suites.Count > 0 ? suites.Peek().Host : null, maxDepth);
+                    var host = suites.Count > 0 ? suites.Peek().Host : null;
+                    var parsed = ReadJUnitCase(reader, suites.Count > 0 ? suites.Peek().Name : "", host, projectsInHostname && !string.IsNullOrWhiteSpace(host), maxDepth);
                     caseTime += parsed.DurationMs;
                     result.Cases++;
                     sink(parsed);
@@ -149,6 +153,7 @@ public static class TestReportParser
                     continue;
                 case "testsuites" when reader.Depth == 0:
                     rootTime = Seconds(reader.GetAttribute("time"));
+                    projectsInHostname = reader.GetAttribute("id") is not null;
                     break;
                 case "testsuite":
                     var time = Seconds(reader.GetAttribute("time"));
@@ -172,7 +177,10 @@ public static class TestReportParser
         return result;
     }
 
-    private static ParsedCase ReadJUnitCase(XmlReader reader, string suiteName, string? host, int maxDepth)
+    /// <param name="hostIsProject">The host is a Playwright project: the class is qualified with it, as Playwright's own
+    /// reporters name a test ("[chromium] › cart.spec.ts"), so each project's test has its own history and a failure in
+    /// one project next to a pass in another on the same commit is not taken for flakiness.</param>
+    private static ParsedCase ReadJUnitCase(XmlReader reader, string suiteName, string? host, bool hostIsProject, int maxDepth)
     {
         var name = reader.GetAttribute("name");
         var className = reader.GetAttribute("classname");
@@ -183,6 +191,10 @@ public static class TestReportParser
         if (string.IsNullOrWhiteSpace(className))
         {
             className = suiteName;
+        }
+        if (hostIsProject)
+        {
+            className = $"[{host!.Trim()}] › {className?.Trim()}";
         }
         var duration = (Seconds(reader.GetAttribute("time")) ?? 0) * 1000;
         var outcome = TestOutcome.Passed;
