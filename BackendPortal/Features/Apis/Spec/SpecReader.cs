@@ -58,19 +58,29 @@ public static partial class SpecReader
         var newer = Version32(body.Span);
         using var rewritten = newer is null ? null : SpecBytes.FromString(Version32Pattern().Replace(body.ToString(), "${p}3.1.1", 1));
         var parsed = rewritten ?? body;
-        ReadResult result;
+        ReadResult? result = null;
+        Exception? failure = null;
         try
         {
             result = OpenApiDocument.Load(parsed.OpenRead(), isJson ? OpenApiConstants.Json : OpenApiConstants.Yaml, settings);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
+            failure = e;
+        }
+        if (result?.Document is null && !isJson && ReadWithYamlDotNet(parsed, settings) is { } second)
+        {
+            (result, failure) = (second, null);
+        }
+        if (failure is not null || result is null)
+        {
             // The parser throws more than its own exception types on documents it cannot take (an index error on a
             // Swagger 2.0 $ref to a whole other file, "Pet.yaml"): that is a 400 naming the cause, never a 500.
             var external = ExternalRefs(body.Span);
+            var message = failure?.Message ?? "no document";
             throw new SpecUnreadableException(external.Count > 0
-                ? [new SpecDiagnostic("", $"The document refers to other files ({string.Join(", ", external.Select(r => $"'{r}'"))}), which the portal does not read: upload one bundled document (e.g. with `redocly bundle` or `swagger-cli bundle`). The parser failed with: {e.Message}", true)]
-                : [new SpecDiagnostic("", $"The parser could not read the document: {e.Message}", true)]);
+                ? [new SpecDiagnostic("", $"The document refers to other files ({string.Join(", ", external.Select(r => $"'{r}'"))}), which the portal does not read: upload one bundled document (e.g. with `redocly bundle` or `swagger-cli bundle`). The parser failed with: {message}", true)]
+                : [new SpecDiagnostic("", $"The parser could not read the document: {message}", true)]);
         }
         var errors = result.Diagnostic?.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)).ToList() ?? [];
         var warnings = result.Diagnostic?.Warnings.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)).ToList() ?? [];
@@ -135,6 +145,25 @@ public static partial class SpecReader
         warnings.AddRange(found.OfType<OpenApiValidatorWarning>().Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)));
         mark?.Invoke("validate");
         return new SpecReadResult(index, [.. errors, .. warnings]);
+    }
+
+    /// <summary>
+    /// The parser's YAML reader (SharpYaml) refuses some valid YAML 1.2, such as scopes in a flow sequence
+    /// (<c>[read:pets]</c>): such a document is read again with YamlDotNet and given to the parser as JSON. Null when
+    /// that fails too, and the first reader's errors stand.
+    /// </summary>
+    private static ReadResult? ReadWithYamlDotNet(SpecBytes body, OpenApiReaderSettings settings)
+    {
+        try
+        {
+            var json = YamlToJson.ToUtf8(body);
+            var result = OpenApiDocument.Load(new MemoryStream(json, writable: false), OpenApiConstants.Json, settings);
+            return result.Document is null ? null : result;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            return null;
+        }
     }
 
     private static bool IsParserFailure(Exception e) =>
@@ -440,9 +469,25 @@ public static partial class SpecReader
         {
             return null;
         }
-        var s = node is JsonValue v && v.TryGetValue<string>(out var str) ? str : node.ToJsonString(PrettyJson);
+        var s = JsonNullSentinel.IsJsonNullSentinel(node) ? "null"
+            : node is JsonValue v && v.TryGetValue<string>(out var str) ? str
+            : WithNulls(node.ToJsonString(PrettyJson));
         return s.Length > MaxExampleChars ? s[..MaxExampleChars] + "…" : s;
     }
+
+    /// <summary>
+    /// The parser reads a JSON or YAML null as a sentinel string (so "null" and "absent" differ); it must not be shown.
+    /// Its text is a tagged GUID, so replacing it in the serialised JSON cannot touch a real value.
+    /// </summary>
+    private static string WithNulls(string json) =>
+        json.Contains(NullSentinelJson, StringComparison.Ordinal) ? json.Replace(NullSentinelJson, "null", StringComparison.Ordinal) : json;
+
+    private static readonly string NullSentinelJson = JsonNullSentinel.JsonNull.ToJsonString();
+
+    private static string EnumValue(JsonNode? value) =>
+        value is null || JsonNullSentinel.IsJsonNullSentinel(value) ? "null"
+            : value is JsonValue jv && jv.TryGetValue<string>(out var s) ? s
+            : WithNulls(value.ToJsonString());
 
     private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true };
 
@@ -741,7 +786,7 @@ public static partial class SpecReader
                 Items = Schema(schema.Items, depth + 1),
                 AdditionalProperties = Schema(schema.AdditionalProperties, depth + 1),
                 // JSON Schema's const is an enum of one value (3.1 documents use it for fixed fields such as an event's action).
-                Enum = schema.Enum is { Count: > 0 } e ? e.Select(v => v is null ? "null" : v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v.ToJsonString()).ToList()
+                Enum = schema.Enum is { Count: > 0 } e ? e.Select(EnumValue).ToList()
                     : schema.Const is { } constant ? [constant] : null,
                 AllOf = List(schema.AllOf, depth),
                 OneOf = List(schema.OneOf, depth),
