@@ -51,7 +51,9 @@ public static partial class SpecReader
 
         // The parser's validation (its default rules) walks the whole document once more; it runs below, beside the
         // index build, and its errors and warnings are added after the parser's, where the parser puts them.
-        var settings = new OpenApiReaderSettings { LoadExternalRefs = false, RuleSet = ValidationRuleSet.GetEmptyRuleSet() };
+        // A Swagger 2.0 document without `produces` names no media type for its responses; Swagger UI and most
+        // generators take JSON then, where the parser's default would be application/octet-stream.
+        var settings = new OpenApiReaderSettings { LoadExternalRefs = false, RuleSet = ValidationRuleSet.GetEmptyRuleSet(), DefaultContentType = ["application/json"] };
         settings.AddYamlReader();
         // OpenAPI 3.2 (September 2025) only adds to 3.1, and Microsoft.OpenApi 2.13 refuses its version number: it is
         // read as 3.1, with a warning that what only 3.2 has is not shown. Rare, so the copy is made only then.
