@@ -224,6 +224,39 @@ public sealed class SpecRealWorldTests
     }
 }
 
+/// <summary>From ReadMe's oas-examples (3.1 schema-types, parameters-style): operations without `responses`.</summary>
+public sealed class SpecOptionalResponsesTests
+{
+    private const string NoResponses = """
+        openapi: 3.1.0
+        info: { title: Anything, version: 1.0.0 }
+        paths:
+          /anything/strings:
+            post:
+              summary: Post a string
+              requestBody:
+                content:
+                  application/json:
+                    schema: { type: string }
+        """;
+
+    [Fact]
+    public void An_openapi_31_operation_without_responses_is_not_a_parser_error_but_still_charged_by_the_score()
+    {
+        var result = SpecReader.Read(NoResponses);
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        var score = SpecScorer.Score(result.Index, result.Diagnostics);
+        Assert.Contains(score.Findings, f => f.Rule == "operation-success-response");
+    }
+
+    [Fact]
+    public void An_openapi_30_operation_without_responses_stays_a_parser_error()
+    {
+        var result = SpecReader.Read(NoResponses.Replace("openapi: 3.1.0", "openapi: 3.0.3"));
+        Assert.Contains(result.Diagnostics, d => d.IsError && d.Pointer.EndsWith("/responses", StringComparison.Ordinal));
+    }
+}
+
 public sealed class SpecVersion32Tests
 {
     [Theory]

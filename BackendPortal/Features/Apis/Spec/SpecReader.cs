@@ -143,7 +143,11 @@ public static partial class SpecReader
         {
             throw new SpecUnreadableException([new SpecDiagnostic("", validationFailure.Message, true)]);
         }
-        errors.AddRange(found.OfType<OpenApiValidatorError>().Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)));
+        // OpenAPI 3.1 made an operation's `responses` optional, but the parser's rule still wants at least one; a
+        // missing success response is the score's own rule (operation-success-response), not a document error.
+        errors.AddRange(found.OfType<OpenApiValidatorError>()
+            .Where(e => !(version == "3.1" && e.RuleName == nameof(OpenApiResponsesRules.ResponsesMustContainAtLeastOneResponse)))
+            .Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)));
         warnings.AddRange(found.OfType<OpenApiValidatorWarning>().Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)));
         mark?.Invoke("validate");
         return new SpecReadResult(index, [.. errors, .. warnings]);
