@@ -257,6 +257,74 @@ public sealed class SpecOptionalResponsesTests
     }
 }
 
+/// <summary>codat.io's specs on APIs.guru: a boolean subschema crashed Microsoft.OpenApi 2.13 (NullReferenceException).</summary>
+public sealed class SpecBooleanSchemaTests
+{
+    private const string Json = """
+        {"openapi":"3.1.0","info":{"title":"Codat-like","version":"1"},
+         "paths":{"/connections":{"get":{"summary":"List","responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/DataConnection"}}}}}}}},
+         "components":{"schemas":{"DataConnection":{"type":"object",
+           "properties":{"additionalProperties":false,"id":{"type":"string"},"anything":true,"tags":{"type":"array","items":true}},
+           "allOf":[true]}}}}
+        """;
+
+    [Fact]
+    public void Boolean_subschemas_are_read_in_their_object_form_with_a_warning()
+    {
+        var result = SpecReader.Read(Json);
+        Assert.Single(result.Index.Operations);
+        var props = result.Index.Schemas["DataConnection"].Properties!;
+        Assert.Equal(["additionalProperties", "id", "anything", "tags"], props.Keys);
+        Assert.Equal("string", props["id"].Type);
+        var warning = Assert.Single(result.Diagnostics, d => d.Message.Contains("boolean schema"));
+        Assert.False(warning.IsError);
+        Assert.StartsWith("4 boolean schema(s)", warning.Message);
+        Assert.Equal("/components/schemas/DataConnection/properties/additionalProperties", warning.Pointer);
+    }
+
+    [Fact]
+    public void The_same_in_yaml()
+    {
+        const string yaml = """
+            openapi: 3.1.0
+            info: { title: Codat-like, version: '1' }
+            paths:
+              /connections:
+                get:
+                  responses:
+                    '200':
+                      description: OK
+                      content:
+                        application/json:
+                          schema:
+                            $ref: '#/components/schemas/DataConnection'
+            components:
+              schemas:
+                DataConnection:
+                  type: object
+                  properties:
+                    additionalProperties: false
+                    id: { type: string }
+            """;
+        var result = SpecReader.Read(yaml);
+        Assert.Contains(result.Diagnostics, d => d.Message.StartsWith("1 boolean schema(s)", StringComparison.Ordinal));
+        Assert.Equal(["additionalProperties", "id"], result.Index.Schemas["DataConnection"].Properties!.Keys);
+    }
+
+    [Fact]
+    public void A_boolean_additional_properties_and_booleans_in_examples_are_left_as_written()
+    {
+        const string spec = """
+            {"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":"OK",
+              "content":{"application/json":{"schema":{"type":"object","additionalProperties":false,"properties":{"on":{"type":"boolean"}}},
+              "example":{"properties":{"on":true}}}}}}}}}}
+            """;
+        var result = SpecReader.Read(spec);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Message.Contains("boolean schema"));
+        Assert.Contains("\"on\": true", result.Index.Operations.Single().Responses.Single().Content.Single().Example);
+    }
+}
+
 public sealed class SpecVersion32Tests
 {
     [Theory]

@@ -74,6 +74,11 @@ public static partial class SpecReader
         {
             (result, failure) = (second, null);
         }
+        IReadOnlyList<string> booleanSchemas = [];
+        if (result?.Document is null && ReadWithObjectSchemas(parsed, isJson, settings) is { } third)
+        {
+            (result, failure, booleanSchemas) = (third.Result, null, third.Pointers);
+        }
         if (failure is not null || result is null)
         {
             // The parser throws more than its own exception types on documents it cannot take (an index error on a
@@ -86,6 +91,10 @@ public static partial class SpecReader
         }
         var errors = result.Diagnostic?.Errors.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, true)).ToList() ?? [];
         var warnings = result.Diagnostic?.Warnings.Select(e => new SpecDiagnostic(CleanPointer(e.Pointer), e.Message, false)).ToList() ?? [];
+        if (booleanSchemas.Count > 0)
+        {
+            warnings.Insert(0, new SpecDiagnostic(booleanSchemas[0], $"{booleanSchemas.Count} boolean schema(s) (`true`/`false` where a schema goes, first at {booleanSchemas[0]}) are read as `{{}}` and `{{not: {{}}}}`, which mean the same: the parser cannot read them as written.", false));
+        }
         if (newer is not null)
         {
             warnings.Insert(0, new SpecDiagnostic("/openapi", $"OpenAPI {newer} is read as 3.1: what only 3.2 has (the `query` method, `additionalOperations`, `$self`, tag hierarchy) is not shown or compared.", false));
@@ -165,6 +174,24 @@ public static partial class SpecReader
             var json = YamlToJson.ToUtf8(body);
             var result = OpenApiDocument.Load(new MemoryStream(json, writable: false), OpenApiConstants.Json, settings);
             return result.Document is null ? null : result;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The parser crashes on boolean subschemas (see <see cref="BooleanSchemas"/>): read again with them in object form.</summary>
+    private static (ReadResult Result, IReadOnlyList<string> Pointers)? ReadWithObjectSchemas(SpecBytes body, bool isJson, OpenApiReaderSettings settings)
+    {
+        try
+        {
+            if (BooleanSchemas.Repair(body, isJson) is not { } repaired)
+            {
+                return null;
+            }
+            var result = OpenApiDocument.Load(new MemoryStream(repaired.Json, writable: false), OpenApiConstants.Json, settings);
+            return result.Document is null ? null : (result, repaired.Pointers);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
