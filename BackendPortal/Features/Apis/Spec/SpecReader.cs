@@ -70,14 +70,18 @@ public static partial class SpecReader
         {
             failure = e;
         }
-        if (result?.Document is null && !isJson && ReadWithYamlDotNet(parsed, settings) is { } second)
+        // The parser's YAML reader (SharpYaml) refuses some valid YAML 1.2, such as scopes in a flow sequence
+        // (`[read:pets]`): read such a document with YamlDotNet instead.
+        if (result?.Document is null && !isJson && ReadAgainAsJson(() => YamlToJson.ToUtf8(parsed), settings) is { } second)
         {
             (result, failure) = (second, null);
         }
+        // The parser crashes on boolean subschemas (see BooleanSchemas): read again with them in object form.
+        BooleanSchemas.Repaired? repaired = null;
         IReadOnlyList<string> booleanSchemas = [];
-        if (result?.Document is null && ReadWithObjectSchemas(parsed, isJson, settings) is { } third)
+        if (result?.Document is null && ReadAgainAsJson(() => (repaired = BooleanSchemas.Repair(parsed, isJson))?.Json, settings) is { } third)
         {
-            (result, failure, booleanSchemas) = (third.Result, null, third.Pointers);
+            (result, failure, booleanSchemas) = (third, null, repaired!.Pointers);
         }
         if (failure is not null || result is null)
         {
@@ -162,36 +166,17 @@ public static partial class SpecReader
         return new SpecReadResult(index, [.. errors, .. warnings]);
     }
 
-    /// <summary>
-    /// The parser's YAML reader (SharpYaml) refuses some valid YAML 1.2, such as scopes in a flow sequence
-    /// (<c>[read:pets]</c>): such a document is read again with YamlDotNet and given to the parser as JSON. Null when
-    /// that fails too, and the first reader's errors stand.
-    /// </summary>
-    private static ReadResult? ReadWithYamlDotNet(SpecBytes body, OpenApiReaderSettings settings)
+    /// <summary>The document given to the parser again, as JSON another reader made; null when that fails too, and the first errors stand.</summary>
+    private static ReadResult? ReadAgainAsJson(Func<byte[]?> json, OpenApiReaderSettings settings)
     {
         try
         {
-            var json = YamlToJson.ToUtf8(body);
-            var result = OpenApiDocument.Load(new MemoryStream(json, writable: false), OpenApiConstants.Json, settings);
-            return result.Document is null ? null : result;
-        }
-        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The parser crashes on boolean subschemas (see <see cref="BooleanSchemas"/>): read again with them in object form.</summary>
-    private static (ReadResult Result, IReadOnlyList<string> Pointers)? ReadWithObjectSchemas(SpecBytes body, bool isJson, OpenApiReaderSettings settings)
-    {
-        try
-        {
-            if (BooleanSchemas.Repair(body, isJson) is not { } repaired)
+            if (json() is not { } bytes)
             {
                 return null;
             }
-            var result = OpenApiDocument.Load(new MemoryStream(repaired.Json, writable: false), OpenApiConstants.Json, settings);
-            return result.Document is null ? null : (result, repaired.Pointers);
+            var result = OpenApiDocument.Load(new MemoryStream(bytes, writable: false), OpenApiConstants.Json, settings);
+            return result.Document is null ? null : result;
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
