@@ -10,7 +10,8 @@ public abstract record YNode(int Line, int Column)
     public abstract long Size { get; }
 }
 
-public sealed record YScalar(string? Value, int Line, int Column) : YNode(Line, Column)
+/// <param name="Plain">Written without quotes or a block indicator (only such a scalar may be a number or a boolean).</param>
+public sealed record YScalar(string? Value, int Line, int Column, bool Plain = false) : YNode(Line, Column)
 {
     public override long Size => 1;
 }
@@ -66,7 +67,7 @@ public static class YamlDocuments
     public const int MaxDepth = 64;
     public const long MaxAliasExpansion = 100_000;
 
-    public static List<YamlDocument> Read(string text, string? source = null, int firstNumber = 1)
+    public static List<YamlDocument> Read(string text, string? source = null, int firstNumber = 1, long maxAliasExpansion = MaxAliasExpansion)
     {
         var documents = new List<YamlDocument>();
         var parser = new Parser(new StringReader(text));
@@ -99,7 +100,7 @@ public static class YamlDocuments
                         }
                         break;
                     case Scalar scalar:
-                        Add(new YScalar(ScalarValue(scalar), Line(scalar), Column(scalar)), scalar.Anchor, scalar);
+                        Add(new YScalar(ScalarValue(scalar), Line(scalar), Column(scalar), scalar.Style == ScalarStyle.Plain), scalar.Anchor, scalar);
                         break;
                     case AnchorAlias alias:
                         if (!anchors.TryGetValue(alias.Value.Value, out var target))
@@ -107,10 +108,10 @@ public static class YamlDocuments
                             throw new YamlReadException(source, Line(alias), Column(alias), number, $"The alias *{alias.Value.Value} names no anchor defined before it.");
                         }
                         aliasExpansion += target.Size;
-                        if (aliasExpansion > MaxAliasExpansion)
+                        if (aliasExpansion > maxAliasExpansion)
                         {
                             throw new YamlReadException(source, Line(alias), Column(alias), number,
-                                $"Aliases expand to more than {MaxAliasExpansion:N0} nodes; the file is refused to protect the server.");
+                                $"Aliases expand to more than {maxAliasExpansion:N0} nodes; the file is refused to protect the server.");
                         }
                         Add(target, AnchorName.Empty, alias);
                         break;

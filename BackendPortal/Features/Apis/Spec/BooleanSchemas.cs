@@ -29,7 +29,7 @@ public static class BooleanSchemas
                 ? JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 256 })
                 : JsonNode.Parse(YamlToJson.ToUtf8(body), documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
         }
-        catch (Exception e) when (e is JsonException or YamlToJsonException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or Catalog.YamlReadException or ArgumentException or InvalidOperationException)
         {
             return null;
         }
